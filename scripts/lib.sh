@@ -1,0 +1,47 @@
+# Shared helpers for the tcx-6.1 tooling. Source it, do not run it.
+# shellcheck shell=bash
+
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+LOGDIR=${LOGDIR:-$BUILD/logs}
+CACHE=${TCX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tcx61}
+
+# The Debian source package version the series is maintained against.
+BASE_PKG=linux-source-6.1
+BASE_VERSION=${BASE_VERSION:-6.1.192-2}
+BASE_SUBLEVEL=192
+BASE_DIR=$BUILD/base/linux-source-6.1
+TREE=${TREE:-$BUILD/linux}
+
+# Reproducible build identity, so ccache hits across runs and machines.
+export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-'Thu Jan  1 00:00:00 UTC 2026'}
+export KBUILD_BUILD_USER=tcx KBUILD_BUILD_HOST=tcx61
+export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
+export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-time_macros,include_file_mtime,include_file_ctime}
+
+JOBS=${JOBS:-$(nproc)}
+
+log()  { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+warn() { printf '[%s] WARNING: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die()  { printf '[%s] ERROR: %s\n' "$(date +%H:%M:%S)" "$*" >&2; exit 1; }
+
+# run_logged NAME CMD...: run CMD with its output in $LOGDIR/NAME.log,
+# show the tail of the log and fail loudly if it fails.
+run_logged() {
+	local name=$1; shift
+	mkdir -p "$LOGDIR"
+	local logf=$LOGDIR/$name.log
+	log "$name: $* (log: ${logf#"$TOP"/})"
+	if ! "$@" >"$logf" 2>&1; then
+		tail -n 40 "$logf" >&2
+		die "$name failed, full log: $logf"
+	fi
+}
+
+# as_root CMD...: run CMD as root, through sudo when we are not root.
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}

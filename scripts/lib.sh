@@ -14,6 +14,11 @@ BASE_VERSION=${BASE_VERSION:-6.1.192-2}
 BASE_SUBLEVEL=192
 BASE_DIR=$BUILD/base/linux-source-6.1
 TREE=${TREE:-$BUILD/linux}
+FLAVOUR=${FLAVOUR:-debug}
+KBUILD_OUT=${KBUILD_OUT:-$BUILD/kernel-$FLAVOUR}
+TOOLS_OUT=${TOOLS_OUT:-$BUILD/tools-$FLAVOUR}
+TREE=$(realpath -m "$TREE") KBUILD_OUT=$(realpath -m "$KBUILD_OUT") TOOLS_OUT=$(realpath -m "$TOOLS_OUT")
+export TREE FLAVOUR KBUILD_OUT TOOLS_OUT
 
 # Reproducible build identity, so ccache hits across runs and machines.
 export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-'Thu Jan  1 00:00:00 UTC 2026'}

@@ -15,7 +15,11 @@ BASE_SUBLEVEL=192
 BASE_DIR=$BUILD/base/linux-source-6.1
 TREE=${TREE:-$BUILD/linux}
 FLAVOUR=${FLAVOUR:-debug}
-KBUILD_OUT=${KBUILD_OUT:-$BUILD/kernel-$FLAVOUR}
+# The kernel is built in a direct subdirectory of its tree: Kbuild then
+# uses relative paths (srctree = ..), so compiler command lines, and with
+# them ccache hits, do not depend on where the tree lives (a second clone,
+# a developer tree given by TREE=...). build/kernel-$FLAVOUR links to it.
+KBUILD_OUT=${KBUILD_OUT:-$TREE/.kbuild-$FLAVOUR}
 TOOLS_OUT=${TOOLS_OUT:-$BUILD/tools-$FLAVOUR}
 TREE=$(realpath -m "$TREE") KBUILD_OUT=$(realpath -m "$KBUILD_OUT") TOOLS_OUT=$(realpath -m "$TOOLS_OUT")
 export TREE FLAVOUR KBUILD_OUT TOOLS_OUT
@@ -26,6 +30,8 @@ export KBUILD_BUILD_USER=tcx KBUILD_BUILD_HOST=tcx61
 export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
 export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-time_macros,include_file_mtime,include_file_ctime}
+# Debug info names the build directory; it must not split the cache.
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
 
 JOBS=${JOBS:-$(nproc)}
 

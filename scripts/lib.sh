@@ -23,6 +23,14 @@ KBUILD_OUT=${KBUILD_OUT:-$TREE/.kbuild-$FLAVOUR}
 TOOLS_OUT=${TOOLS_OUT:-$BUILD/tools-$FLAVOUR}
 TREE=$(realpath -m "$TREE") KBUILD_OUT=$(realpath -m "$KBUILD_OUT") TOOLS_OUT=$(realpath -m "$TOOLS_OUT")
 export TREE FLAVOUR KBUILD_OUT TOOLS_OUT
+# Build logs are named after the step; runs against another tree or output
+# directory (TREE=/KBUILD_OUT=/TOOLS_OUT= overrides) get a suffix of their
+# own so that concurrent pipelines do not overwrite each other's logs.
+if [ "$TREE:$KBUILD_OUT:$TOOLS_OUT" = "$BUILD/linux:$BUILD/linux/.kbuild-$FLAVOUR:$BUILD/tools-$FLAVOUR" ]; then
+	LOGTAG=
+else
+	LOGTAG=-$(printf '%s' "$TREE:$KBUILD_OUT:$TOOLS_OUT" | sha1sum | cut -c1-8)
+fi
 
 # Reproducible build identity, so ccache hits across runs and machines.
 export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-'Thu Jan  1 00:00:00 UTC 2026'}
@@ -44,11 +52,21 @@ die()  { printf '[%s] ERROR: %s\n' "$(date +%H:%M:%S)" "$*" >&2; exit 1; }
 run_logged() {
 	local name=$1; shift
 	mkdir -p "$LOGDIR"
-	local logf=$LOGDIR/$name.log
+	local logf=$LOGDIR/$name$LOGTAG.log
 	log "$name: $* (log: ${logf#"$TOP"/})"
 	if ! "$@" >"$logf" 2>&1; then
 		tail -n 40 "$logf" >&2
 		die "$name failed, full log: $logf"
+	fi
+}
+
+# lock_dir DIR: serialise the steps that write into DIR (fd 8 held until exit).
+lock_dir() {
+	mkdir -p "$1"
+	exec 8>"$1/.tcx-lock"
+	if ! flock -n 8; then
+		log "waiting for another build in $1 to finish"
+		flock 8
 	fi
 }
 

@@ -1,0 +1,95 @@
+# tcx for Linux 6.1: the single entry point. 'make help' lists the targets.
+# Environment overrides honoured by every step (see README.md):
+#   FLAVOUR=debug|vm  TREE=<kernel tree>  KBUILD_OUT=<kernel output dir>
+#   TOOLS_OUT=<tools output dir>  VM_TIMEOUT=<seconds>  JOBS=<make -j>
+.NOTPARALLEL:
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+S := scripts
+CMD ?= uname -a
+
+# With TREE= pointing elsewhere (a developer's own tree) the pipeline uses
+# that tree as it is; without it, build/linux is (re)created from patches/.
+define ensure_tree
+	@if [ -n "$$TREE" ]; then echo "using TREE=$$TREE as it is"; else $(S)/make-tree; fi
+endef
+
+.PHONY: help run check check-series check-bisect check-full deps fetch tree \
+	export kernel tools vm vm-test clean distclean
+
+help:
+	@echo 'tcx for Linux 6.1 -- targets:'
+	@echo '  run           deps, base, tree, debug kernel, tools, then boot it and run demo/run.sh'
+	@echo '  check         deps, base, tree, series checks, debug kernel, tools, tests in the VM'
+	@echo '  check-series  patches/ vs series, apply without fuzz/offset, messages, checkpatch'
+	@echo '  check-bisect  build the vm kernel after each patch of the series (slow, not in CI)'
+	@echo '  check-full    whole test_progs on the base and on ours (vm flavour), no regressions'
+	@echo '  check-configs build the series under the Kconfig combinations tcx allows'
+	@echo '  deps          install missing Debian packages (apt-get; sudo when not root)'
+	@echo '  fetch         download and unpack linux-source-6.1 (cached in ~/.cache/tcx61)'
+	@echo '  tree          build/linux = base + patches/ as git commits (refuses to drop work)'
+	@echo '  export        write the commits of build/linux back to patches/'
+	@echo '  kernel        build the $$FLAVOUR kernel (debug by default, or FLAVOUR=vm)'
+	@echo '  tools         build libbpf, bpftool, test_progs and probes from the tree'
+	@echo '  vm            boot the kernel and run CMD inside (make vm CMD="bpftool prog")'
+	@echo '  vm-test       run the tests in the VM and print TAP + summary'
+	@echo '  clean         remove build outputs (keeps the base source and build/linux)'
+	@echo '  distclean     also remove build/ entirely (refuses if build/linux has unexported work)'
+
+deps:
+	@$(S)/deps
+
+fetch:
+	@$(S)/fetch-base
+
+tree:
+	@$(S)/make-tree
+
+export:
+	@$(S)/export-series
+
+kernel:
+	@$(S)/kernel
+
+tools:
+	@$(S)/tools
+
+vm:
+	@$(S)/vm "$$($(S)/print-var KBUILD_OUT)/arch/x86/boot/bzImage" --name vm -- bash -c '$(CMD)'
+
+vm-test:
+	@$(S)/vm-test
+
+check-series:
+	@$(S)/check-series
+
+check-bisect:
+	@$(S)/check-bisect
+
+check-full:
+	@$(S)/check-full
+
+check-configs:
+	@$(S)/check-configs
+
+run: deps fetch
+	$(ensure_tree)
+	@$(S)/kernel
+	@$(S)/tools
+	@$(S)/vm "$$($(S)/print-var KBUILD_OUT)/arch/x86/boot/bzImage" --name run --timeout "$${VM_TIMEOUT:-900}" -- demo/run.sh
+
+check: deps fetch
+	$(ensure_tree)
+	@$(S)/check-series
+	@$(S)/kernel
+	@$(S)/tools
+	@$(S)/vm-test
+
+clean:
+	rm -rf build/kernel-* build/tools-* build/linux/.kbuild-* build/vm-out build/logs \
+		build/series-check build/bisect build/linux-base build/.kvm-probe
+
+distclean:
+	@if [ -d build/linux/.git ]; then TREE= $(S)/export-series --unexported >/dev/null || \
+		{ echo "build/linux has commits not in patches/: make export first"; exit 1; }; fi
+	rm -rf build

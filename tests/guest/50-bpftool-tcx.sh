@@ -1,0 +1,342 @@
+#!/bin/bash
+# bpftool speaks tcx (contract section 6): feature probe, net attach/detach,
+# net show in plain and JSON output, link show, and the error messages, on a
+# veth pair with known programs. Output is compared with exact expected
+# values; JSON is parsed, not grepped.
+#
+# Programs: the selftests' test_tcx_libbpf.bpf.o next to $TEST_PROGS
+# (tcx_in1, tcx_in2 in SEC("tcx/ingress"), tcx_eg1 in SEC("tcx/egress")).
+# Link-owned programs: examples/tcx-order (its tcx_order binary pins its two
+# links with -p); built into a scratch directory here unless the pipeline
+# already built it into $TOOLS_OUT/examples/tcx-order.
+. "$(dirname "$0")/lib.sh"
+set -u
+
+B=${BPFTOOL:?}
+DEV=tcxbt0 PEER=tcxbt1
+W=$(mktemp -d /tmp/tcx-bpftool.XXXXXX)
+PIN=/sys/fs/bpf/tcx-bpftool-$$
+
+cleanup() {
+	ip link del "$DEV" 2>/dev/null
+	rm -rf "$PIN" "$W"
+}
+trap cleanup EXIT
+
+bail() { not_ok "$1" "${2:-}"; tap_done; }
+
+# run CMD...: stdout in $W/out, stderr in $W/err, status in $rc
+run() { "$@" >"$W/out" 2>"$W/err"; rc=$?; }
+
+# teq NAME FILE: FILE equals stdin, trailing blanks of each line aside
+teq() {
+	local name=$1 file=$2 d
+	if d=$(diff <(sed 's/[[:space:]]*$//' -) <(sed 's/[[:space:]]*$//' "$file")); then
+		ok "$name"
+	else
+		not_ok "$name" "expected (<) vs got (>): $(echo "$d" | tr '\n' '|')"
+	fi
+}
+
+# jeq NAME FILE EXPECTED_JSON [SELECTOR]: the JSON in FILE, or the part
+# of it SELECTOR (a Python expression on d) picks, equals EXPECTED_JSON
+jeq() {
+	local name=$1 file=$2 expect=$3 sel=${4:-d} why
+	if why=$(python3 - "$file" "$expect" "$sel" <<'PY'
+import json, sys
+f, expect, sel = sys.argv[1:4]
+try:
+    d = json.load(open(f))
+except Exception as e:
+    print("not JSON (%s): %s" % (e, open(f).read()[:200]))
+    sys.exit(1)
+try:
+    got = eval(sel, {"d": d})
+except Exception as e:
+    print("no %s in %s" % (sel, json.dumps(d)))
+    sys.exit(1)
+try:
+    exp = json.loads(expect)
+except Exception as e:
+    print("bad expected JSON (%s): %s" % (e, expect))
+    sys.exit(1)
+if got != exp:
+    print("got %s, expected %s" % (json.dumps(got), json.dumps(exp)))
+    sys.exit(1)
+PY
+	); then ok "$name"; else not_ok "$name" "$why"; fi
+}
+
+# jval FILE SELECTOR: print one value of the JSON in FILE
+jval() {
+	python3 -c 'import json, sys; print(eval(sys.argv[2], {"d": json.load(open(sys.argv[1]))}))' "$1" "$2"
+}
+
+# expect_fail NAME EXPECTED_STDERR CMD...: CMD fails and says exactly that
+expect_fail() {
+	local name=$1 msg=$2
+	shift 2
+	run "$@"
+	if [ "$rc" -eq 0 ]; then
+		not_ok "$name" "succeeded: $* (stdout: $(head -c 200 "$W/out"))"
+	elif [ "$(cat "$W/err")" != "$msg" ]; then
+		not_ok "$name" "stderr '$(cat "$W/err")', expected '$msg'"
+	else
+		ok "$name"
+	fi
+}
+
+# tc_json NAME EXPECTED_JSON: the tc entries of bpftool -j net show dev $DEV
+tc_json() {
+	run "$B" -j net show dev "$DEV"
+	jeq "$1" "$W/out" "$2" 'd[0]["tc"]'
+}
+
+# entry KIND NAME PROG_ID LINK_ID: one tc entry of net show -j for $DEV
+entry() {
+	printf '{"devname": "%s", "ifindex": %s, "kind": "%s", "name": "%s", "prog_id": %s, "link_id": %s}' \
+		"$DEV" "$IDX" "$1" "$2" "$3" "$4"
+}
+# entries E...: a JSON list of entries
+entries() { local IFS=,; echo "[$*]"; }
+
+prog_id() { run "$B" -j prog show pinned "$1" && jval "$W/out" 'd["id"]'; }
+link_field() { run "$B" -j link show pinned "$1" && jval "$W/out" "d[\"$2\"]"; }
+
+# Until the series carries the libbpf/bpftool patches, there is nothing to
+# test here (and a bpftool without tcx would fail every case).
+if ! grep -q bpf_program__attach_tcx "${TREE:-}/tools/lib/bpf/libbpf.h" 2>/dev/null; then
+	skip "bpftool tcx tests" "the tree's libbpf has no tcx API (userspace patches not in the series)"
+	tap_done
+fi
+
+OBJ=${TCX_BPF_OBJ:-$(dirname "${TEST_PROGS:?}")/test_tcx_libbpf.bpf.o}
+[ -f "$OBJ" ] || bail "BPF object $OBJ" "missing: build the selftests (make tools)"
+
+# The example: prebuilt by the pipeline, or built here against our libbpf.
+EX=${TOOLS_OUT:-}/examples/tcx-order/tcx_order
+if [ ! -x "$EX" ]; then
+	mkdir -p "$W/ex"
+	clang=$(command -v clang-16 || command -v clang)
+	if make -s -C "$TOP/examples/tcx-order" LIBBPF_DIR="${TOOLS_OUT:-}/libbpf" \
+		UAPI_INCLUDE="${TREE:-}/tools/include/uapi" OUTPUT="$W/ex/" \
+		CLANG="$clang" >"$W/ex.log" 2>&1; then
+		ok "build examples/tcx-order against our libbpf"
+	else
+		not_ok "build examples/tcx-order against our libbpf" "$(tail -n 5 "$W/ex.log" | tr '\n' '|')"
+	fi
+	EX=$W/ex/tcx_order
+fi
+
+# --- feature probe ---------------------------------------------------------
+run "$B" -j feature probe kernel
+jeq "feature probe --json: misc.have_tcx is true" "$W/out" 'true' 'd["misc"]["have_tcx"]'
+run "$B" feature probe kernel
+if grep -qx 'tcx attachment of tc programs is available' "$W/out"; then
+	ok "feature probe: 'tcx attachment of tc programs is available'"
+else
+	not_ok "feature probe: 'tcx attachment of tc programs is available'" "$(grep -i tcx "$W/out")"
+fi
+run "$B" feature probe kernel macros
+if grep -qx '#define HAVE_TCX' "$W/out"; then ok "feature probe macros: #define HAVE_TCX"
+else not_ok "feature probe macros: #define HAVE_TCX" "$(grep -i tcx "$W/out")"; fi
+
+# --- setup -----------------------------------------------------------------
+ip link add "$DEV" type veth peer name "$PEER" || bail "ip link add $DEV"
+ip link set "$DEV" up && ip link set "$PEER" up
+IDX=$(python3 -c 'import socket, sys; print(socket.if_nametoindex(sys.argv[1]))' "$DEV")
+mkdir -p "$PIN" "$PIN/links" "$PIN/links2"
+
+run "$B" prog loadall "$OBJ" "$PIN/progs"
+[ "$rc" -eq 0 ] || bail "bpftool prog loadall $(basename "$OBJ")" "$(cat "$W/err")"
+ok "bpftool prog loadall $(basename "$OBJ")"
+run "$B" -j prog show pinned "$PIN/progs/tcx_in1"
+jeq "prog from SEC(\"tcx/ingress\") is sched_cls" "$W/out" '"sched_cls"' 'd["type"]'
+ID1=$(prog_id "$PIN/progs/tcx_in1")
+ID2=$(prog_id "$PIN/progs/tcx_in2")
+IDE=$(prog_id "$PIN/progs/tcx_eg1")
+
+tc_json "net show --json dev $DEV: no tc entries at first" '[]'
+
+# --- net attach ------------------------------------------------------------
+run "$B" net attach tcx_ingress pinned "$PIN/progs/tcx_in1" dev "$DEV"
+if [ "$rc" -eq 0 ] && [ ! -s "$W/out" ] && [ ! -s "$W/err" ]; then
+	ok "net attach tcx_ingress tcx_in1: silent success"
+else
+	not_ok "net attach tcx_ingress tcx_in1: silent success" "rc $rc: $(cat "$W/out" "$W/err")"
+fi
+run "$B" -j net attach tcx_ingress pinned "$PIN/progs/tcx_in2" dev "$DEV" prepend
+jeq "net attach --json tcx_ingress tcx_in2 prepend: null" "$W/out" 'null'
+run "$B" net attach tcx_egress pinned "$PIN/progs/tcx_eg1" dev "$DEV"
+check "net attach tcx_egress tcx_eg1" test "$rc" -eq 0
+
+# --- net show --------------------------------------------------------------
+run "$B" net show dev "$DEV"
+teq "net show dev $DEV: tcx lines in run order" "$W/out" <<EOF
+xdp:
+
+tc:
+$DEV($IDX) tcx/ingress tcx_in2 prog_id $ID2
+$DEV($IDX) tcx/ingress tcx_in1 prog_id $ID1
+$DEV($IDX) tcx/egress tcx_eg1 prog_id $IDE
+
+flow_dissector:
+
+EOF
+
+ALL3=$(entries "$(entry tcx/ingress tcx_in2 "$ID2" 0)" \
+	"$(entry tcx/ingress tcx_in1 "$ID1" 0)" "$(entry tcx/egress tcx_eg1 "$IDE" 0)")
+run "$B" -j net show dev "$DEV"
+jeq "net show --json dev $DEV: whole document" "$W/out" \
+	"[{\"xdp\": [], \"tc\": $ALL3, \"flow_dissector\": []}]"
+run "$B" -j -p net show
+jeq "net show --json --pretty (all devices): $DEV entries" "$W/out" "$ALL3" \
+	"[e for e in d[0][\"tc\"] if e.get(\"devname\") == \"$DEV\"]"
+
+# a tcx program on some device must not show up as a cgroup program
+run "$B" cgroup tree
+if [ "$rc" -eq 0 ] && ! grep -q tcx "$W/out"; then ok "cgroup tree: unaffected by tcx programs"
+else not_ok "cgroup tree: unaffected by tcx programs" "rc $rc: $(cat "$W/out" "$W/err" | head -n 5)"; fi
+
+# --- errors of net attach/detach -------------------------------------------
+expect_fail "net attach: same program twice" \
+	"Error: interface tcx_ingress attach failed: File exists (the program is already attached there)" \
+	"$B" net attach tcx_ingress pinned "$PIN/progs/tcx_in1" dev "$DEV"
+expect_fail "net attach tcx: overwrite is xdp-only" \
+	"Error: expected 'prepend', got: 'overwrite'?" \
+	"$B" net attach tcx_ingress pinned "$PIN/progs/tcx_in1" dev "$DEV" overwrite
+expect_fail "net attach xdp: prepend is tcx-only" \
+	"Error: expected 'overwrite', got: 'prepend'?" \
+	"$B" net attach xdp pinned "$PIN/progs/tcx_in1" dev "$DEV" prepend
+expect_fail "net attach: unknown device" \
+	"Error: invalid devname nosuchdev0" \
+	"$B" net attach tcx_ingress pinned "$PIN/progs/tcx_in1" dev nosuchdev0
+expect_fail "net detach: nothing attached" \
+	"Error: interface tcx_ingress detach failed: No such file or directory (no program attached there)" \
+	"$B" net detach tcx_ingress dev "$PEER"
+run "$B" -j net detach tcx_egress dev "$PEER"
+jeq "net detach --json: nothing attached, JSON error" "$W/out" \
+	'"interface tcx_egress detach failed: No such file or directory (no program attached there)"' \
+	'd["error"]'
+tc_json "net show --json: unchanged by failed commands" "$ALL3"
+
+# --- links (examples/tcx-order pins two) -------------------------------------
+run "$EX" -d "$DEV" -p "$PIN/links"
+if [ "$rc" -eq 0 ] && grep -q '^order OK: tcx_first runs right before tcx_second$' "$W/out"; then
+	ok "examples/tcx-order: attach with BPF_F_BEFORE, query, order OK"
+else
+	bail "examples/tcx-order: attach with BPF_F_BEFORE, query, order OK" \
+		"rc $rc: $(cat "$W/out" "$W/err" | tr '\n' '|')"
+fi
+LF=$(link_field "$PIN/links/tcx_first" id)
+PF=$(link_field "$PIN/links/tcx_first" prog_id)
+LS=$(link_field "$PIN/links/tcx_second" id)
+PS=$(link_field "$PIN/links/tcx_second" prog_id)
+
+tc_json "net show --json: link ids of link-owned programs" "$(entries \
+	"$(entry tcx/ingress tcx_in2 "$ID2" 0)" "$(entry tcx/ingress tcx_in1 "$ID1" 0)" \
+	"$(entry tcx/ingress tcx_first "$PF" "$LF")" "$(entry tcx/ingress tcx_second "$PS" "$LS")" \
+	"$(entry tcx/egress tcx_eg1 "$IDE" 0)")"
+run "$B" net show dev "$DEV"
+teq "net show dev $DEV: link_id on link-owned programs only" "$W/out" <<EOF
+xdp:
+
+tc:
+$DEV($IDX) tcx/ingress tcx_in2 prog_id $ID2
+$DEV($IDX) tcx/ingress tcx_in1 prog_id $ID1
+$DEV($IDX) tcx/ingress tcx_first prog_id $PF link_id $LF
+$DEV($IDX) tcx/ingress tcx_second prog_id $PS link_id $LS
+$DEV($IDX) tcx/egress tcx_eg1 prog_id $IDE
+
+flow_dissector:
+
+EOF
+
+run "$B" link show id "$LF"
+teq "link show id $LF: tcx link" "$W/out" <<EOF
+$LF: tcx  prog $PF
+	ifindex $DEV($IDX)  attach_type tcx_ingress
+EOF
+run "$B" -j link show id "$LF"
+jeq "link show --json id $LF" "$W/out" \
+	"{\"id\": $LF, \"type\": \"tcx\", \"prog_id\": $PF, \"devname\": \"$DEV\", \"ifindex\": $IDX, \"attach_type\": \"tcx_ingress\"}" \
+	'{k: d[k] for k in ("id", "type", "prog_id", "devname", "ifindex", "attach_type")}'
+run "$B" -j link show
+jeq "link show --json: both tcx links listed" "$W/out" \
+	"[[$LF, \"tcx\", \"tcx_ingress\"], [$LS, \"tcx\", \"tcx_ingress\"]]" \
+	"sorted(([e[\"id\"], e[\"type\"], e.get(\"attach_type\")] for e in d if e[\"id\"] in ($LF, $LS)), key=lambda e: e[0] != $LF)"
+
+# --- detach: link-owned programs are not bpftool net's to remove -------------
+expect_fail "net detach: last program owned by a link, error names it" \
+	"Error: interface tcx_ingress detach failed: the last program on $DEV (prog_id $PS) is owned by BPF link $LS, detach the link instead (bpftool link detach id $LS)" \
+	"$B" net detach tcx_ingress dev "$DEV"
+run "$B" link detach id "$LS"
+check "link detach id $LS" test "$rc" -eq 0
+run "$B" link show id "$LS"
+teq "link show: detached tcx link" "$W/out" <<EOF
+$LS: tcx  prog $PS
+	ifindex (detached)  attach_type tcx_ingress
+EOF
+expect_fail "net detach: next link-owned program named too" \
+	"Error: interface tcx_ingress detach failed: the last program on $DEV (prog_id $PF) is owned by BPF link $LF, detach the link instead (bpftool link detach id $LF)" \
+	"$B" net detach tcx_ingress dev "$DEV"
+run "$B" link detach pinned "$PIN/links/tcx_first"
+check "link detach pinned tcx_first" test "$rc" -eq 0
+tc_json "net show --json: links detached" "$ALL3"
+
+run "$B" net detach tcx_ingress dev "$DEV"
+check "net detach tcx_ingress: removes the last one" test "$rc" -eq 0
+tc_json "net show --json: tcx_in1 gone" "$(entries \
+	"$(entry tcx/ingress tcx_in2 "$ID2" 0)" "$(entry tcx/egress tcx_eg1 "$IDE" 0)")"
+run "$B" -j net detach tcx_ingress dev "$DEV"
+jeq "net detach --json tcx_ingress: null" "$W/out" 'null'
+run "$B" net detach tcx_egress dev "$DEV"
+check "net detach tcx_egress" test "$rc" -eq 0
+tc_json "net show --json: all detached" '[]'
+expect_fail "net detach: hook empty again" \
+	"Error: interface tcx_ingress detach failed: No such file or directory (no program attached there)" \
+	"$B" net detach tcx_ingress dev "$DEV"
+
+# --- the device goes away under links -----------------------------------------
+run "$EX" -d "$DEV" -r -p "$PIN/links2"
+check "examples/tcx-order -r: reverse order OK" grep -q '^order OK: tcx_second runs right before tcx_first$' "$W/out"
+L2=$(link_field "$PIN/links2/tcx_first" id)
+run "$B" net attach tcx_ingress pinned "$PIN/progs/tcx_in1" dev "$DEV"
+ip link del "$DEV"
+run "$B" link show id "$L2"
+if [ "$rc" -eq 0 ] && sed -n 2p "$W/out" | grep -q '^[[:space:]]ifindex (detached)  attach_type tcx_ingress[[:space:]]*$'; then
+	ok "link show: link of a removed device shows ifindex (detached)"
+else
+	not_ok "link show: link of a removed device shows ifindex (detached)" "$(cat "$W/out" "$W/err" | tr '\n' '|')"
+fi
+run "$B" -j link show id "$L2"
+jeq "link show --json: removed device reads ifindex 0" "$W/out" \
+	'{"devname": "(detached)", "ifindex": 0}' '{k: d[k] for k in ("devname", "ifindex")}'
+run "$B" -j net show
+jeq "net show --json: no entries of the removed device" "$W/out" '[]' \
+	"[e for e in d[0][\"tc\"] if e.get(\"devname\") == \"$DEV\"]"
+
+# --- docs and help -----------------------------------------------------------
+"$B" net help 2>"$W/err"
+if grep -q 'tcx_ingress | tcx_egress' "$W/err" && grep -q 'overwrite | prepend' "$W/err"; then
+	ok "net help: tcx attach types and prepend"
+else
+	not_ok "net help: tcx attach types and prepend" "$(cat "$W/err" | tr '\n' '|')"
+fi
+man=${TOOLS_OUT:-}/bpftool/doc
+if [ -f "$man/bpftool-net.8" ]; then
+	check "bpftool-net(8) documents tcx_ingress and prepend" \
+		grep -q 'tcx_ingress.*tcx_egress' "$man/bpftool-net.8"
+	check "bpftool-link(8) documents tcx links" grep -q 'attach_type tcx_ingress' "$man/bpftool-link.8"
+else
+	skip "bpftool man pages" "not built in $man"
+fi
+comp=${TREE:-}/tools/bpf/bpftool/bash-completion/bpftool
+if [ -f "$comp" ]; then
+	check "bash completion: tcx attach types and prepend" \
+		bash -c "grep -q 'tcx_ingress' '$comp' && grep -q \"_bpftool_once_attr 'prepend'\" '$comp'"
+else
+	skip "bash completion" "no $comp"
+fi
+
+tap_done

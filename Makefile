@@ -14,7 +14,7 @@ define ensure_tree
 	@if [ -n "$$TREE" ]; then echo "using TREE=$$TREE as it is"; else $(S)/make-tree; fi
 endef
 
-.PHONY: help run check check-series check-bisect check-full deps fetch tree \
+.PHONY: help run check check-harness check-configs bench check-series check-bisect check-full deps fetch tree \
 	export kernel tools vm vm-test clean distclean
 
 help:
@@ -24,6 +24,7 @@ help:
 	@echo '  check-series  patches/ vs series, apply without fuzz/offset, messages, checkpatch'
 	@echo '  check-bisect  build the vm kernel after each patch of the series (slow, not in CI)'
 	@echo '  check-full    whole test_progs on the base and on ours (vm flavour), no regressions'
+	@echo '  check-harness self-test of the log scanner and TAP report (no VM)'
 	@echo '  check-configs build the series under the Kconfig combinations tcx allows'
 	@echo '  deps          install missing Debian packages (apt-get; sudo when not root)'
 	@echo '  fetch         download and unpack linux-source-6.1 (cached in ~/.cache/tcx61)'
@@ -69,6 +70,9 @@ check-bisect:
 check-full:
 	@$(S)/check-full
 
+check-harness:
+	@tests/harness/selftest.sh
+
 check-configs:
 	@$(S)/check-configs
 
@@ -80,6 +84,7 @@ run: deps fetch
 
 check: deps fetch
 	$(ensure_tree)
+	@tests/harness/selftest.sh >/dev/null || tests/harness/selftest.sh
 	@$(S)/check-series
 	@$(S)/kernel
 	@$(S)/tools
@@ -93,3 +98,15 @@ distclean:
 	@if [ -d build/linux/.git ]; then TREE= $(S)/export-series --unexported >/dev/null || \
 		{ echo "build/linux has commits not in patches/: make export first"; exit 1; }; fi
 	rm -rf build
+
+# Benchmark (issue 5, bench/README.md): base vs ours, tcx vs cls_bpf vs
+# nothing, in guest instructions per packet. bench-smoke is the short
+# variant make check can run so that the benchmark does not rot.
+.PHONY: bench bench-smoke
+bench: deps fetch
+	$(ensure_tree)
+	@$(S)/bench
+
+bench-smoke: deps fetch
+	$(ensure_tree)
+	@$(S)/bench --smoke

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Self-test of the host side of the harness, no VM needed: the console log
+# scanner must flag kernel splats (and only kernel lines), and the TAP
+# report must turn failures, splats, timeouts and missing statuses into
+# 'not ok' lines and a failing summary. Run by 'make check-harness'.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+S=$here/../../scripts
+t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
+fails=0
+expect() { # expect DESCRIPTION EXPECTED_RC CMD...
+	local d=$1 want=$2; shift 2
+	set +e; "$@" > "$t/out" 2>&1; local rc=$?; set -e
+	if [ "$rc" = "$want" ]; then echo "ok - $d"; else
+		echo "not ok - $d (status $rc, wanted $want)"; sed 's/^/#   /' "$t/out"; fails=$((fails + 1)); fi
+}
+has() { grep -qE -- "$1" "$t/out" || { echo "not ok - output lacks /$1/"; sed 's/^/#   /' "$t/out"; fails=$((fails + 1)); }; }
+
+expect "clean console log passes the scan" 0 "$S/scan-log" "$here/clean.log"
+for f in "$here"/splat-*.log; do
+	expect "scan flags $(basename "$f" .log)" 1 "$S/scan-log" "$f"
+done
+
+mk() { rm -rf "$t/vm"; mkdir -p "$t/vm"; }
+mk
+printf 'TAP version 13\nok 1 - a\nok 2 - b # SKIP no reason\n1..2\n' > "$t/vm/guest-00-x.out"; echo 0 > "$t/vm/guest-00-x.rc"
+printf '#1/1 t/s:OK\n#1 t:OK\n' > "$t/vm/test_progs-t.out"; echo 0 > "$t/vm/test_progs-t.rc"
+expect "all-pass run reports success" 0 "$S/tap-report" "$t/vm" 0
+has '^4 passed, 0 failed, 1 skipped$'
+
+printf '#1/1 t/s:FAIL\n#1 t:FAIL\n' > "$t/vm/test_progs-t.out"; echo 1 > "$t/vm/test_progs-t.rc"
+expect "failing test_progs subtest fails the run" 1 "$S/tap-report" "$t/vm" 1
+has '^not ok [0-9]+ - test_progs: t/s$'
+
+mk; printf 'ok 1 - a\n' > "$t/vm/guest-00-x.out"; echo 3 > "$t/vm/guest-00-x.rc"
+expect "guest script exiting non-zero fails the run" 1 "$S/tap-report" "$t/vm" 1
+has 'exited with status 3'
+
+mk; printf 'ok 1 - a\n' > "$t/vm/guest-00-x.out"; echo 0 > "$t/vm/guest-00-x.rc"
+"$S/scan-log" "$here/splat-warn.log" > "$t/vm/scan-hits" || true
+expect "kernel WARNING in the console fails the run" 1 "$S/tap-report" "$t/vm" 97
+has '^not ok [0-9]+ - kernel log: WARNING: CPU'
+
+mk; echo "TIMEOUT: the guest did not finish within 60s and was killed (hung?)" > "$t/vm/failure"
+expect "timeout fails the run" 1 "$S/tap-report" "$t/vm" 1
+has 'not ok 1 - vm: TIMEOUT'
+
+[ $fails -eq 0 ] && echo "harness self-test: OK" || { echo "harness self-test: $fails failure(s)"; exit 1; }

@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.." || exit 1
 : "${TCX_OUT:?}" "${TEST_PROGS:?}"
 fail=0
 
-for t in tests/guest/*.sh; do
+# EXTRA_GUEST_TESTS=dir adds the scripts of another directory (e.g. a
+# scratch test that must fail, to prove the harness notices).
+for t in tests/guest/*.sh ${EXTRA_GUEST_TESTS:+"$EXTRA_GUEST_TESTS"/*.sh}; do
 	[ -x "$t" ] || continue
 	n=$(basename "$t" .sh)
 	echo "### guest script $n"

@@ -9,7 +9,9 @@ fail=0
 
 # EXTRA_GUEST_TESTS=dir adds the scripts of another directory (e.g. a
 # scratch test that must fail, to prove the harness notices).
-for t in tests/guest/*.sh ${EXTRA_GUEST_TESTS:+"$EXTRA_GUEST_TESTS"/*.sh}; do
+# GUEST_TESTS=dir and TEST_PROGS_LIST=file replace tests/guest and
+# tests/test_progs.list (quick harness checks).
+for t in "${GUEST_TESTS:-tests/guest}"/*.sh ${EXTRA_GUEST_TESTS:+"$EXTRA_GUEST_TESTS"/*.sh}; do
 	[ -x "$t" ] || continue
 	n=$(basename "$t" .sh)
 	echo "### guest script $n"
@@ -19,7 +21,7 @@ for t in tests/guest/*.sh ${EXTRA_GUEST_TESTS:+"$EXTRA_GUEST_TESTS"/*.sh}; do
 	[ "$rc" -eq 0 ] || fail=1
 done
 
-grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' tests/test_progs.list | while read -r sel _; do
+grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "${TEST_PROGS_LIST:-tests/test_progs.list}" | while read -r sel _; do
 	echo "### test_progs -t $sel"
 	# test_progs finds bpf_testmod.ko and its BPF objects in its directory.
 	(cd "$(dirname "$TEST_PROGS")" && ./test_progs -t "$sel" </dev/null) 2>&1 |

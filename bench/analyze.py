@@ -1,0 +1,388 @@
+#!/usr/bin/env python3
+"""Turn the benchmark guests' output into the results table, CSV and plot.
+
+analyze.py [--base RAW] --ours RAW --meta META.json --out PREFIX [--no-plot]
+
+RAW files hold the guests' stdout (RESULT, ctl and failslab lines, see
+bench/guest.sh). Writes PREFIX.md, PREFIX.csv (data path),
+PREFIX-control.csv (control plane) and PREFIX.png (cost vs N), prints the
+headline table, and exits 1 if a run was not repeatable (spread above
+--max-spread percent) or a guest did not finish.
+
+Costs are guest instructions per packet: QEMU runs with -icount shift=0,
+so one nanosecond of guest time is one instruction, and pktgen's busy time
+(its c... usec, without the time it yielded the CPU) divided by the packets
+it sent is the per-packet cost.
+"""
+import argparse
+import csv
+import json
+import re
+import statistics
+import sys
+
+KV = re.compile(r'(\w+)=(\S+)')
+
+# Targets of issue 5 (ratios on the same kernel, one run).
+T_BARE = 0.01           # ours bare within 1% of base bare
+T_TCX1_RATIO = 0.40     # tcx_1 overhead <= 0.40 x cls_bpf_1 overhead
+T_TCX_SLOPE = 35.0      # marginal instructions per extra tcx program
+T_SLOPE_RATIO = 0.25    # ... and <= 0.25 x the cls_bpf marginal
+
+
+def parse(path):
+    runs, ctl, fs, info, done = {}, [], [], [], False
+    with open(path, errors='replace') as f:
+        for line in f:
+            line = line.strip().replace('\r', '')
+            if line.startswith('RESULT '):
+                d = dict(KV.findall(line))
+                key = (d['dir'], d['scen'])
+                runs.setdefault(key, {'n': int(d['n']), 'kernel': d['kernel'], 'v': []})
+                runs[key]['v'].append(float(d['cusec']) * 1000.0 / float(d['pkts']))
+            elif line.startswith('ctl '):
+                d = dict(KV.findall(line))
+                if d.get('op') != 'timer':
+                    ctl.append(d)
+            elif line.startswith('failslab '):
+                fs.append(line[len('failslab '):])
+            elif line.startswith('INFO '):
+                info.append(line[5:])
+            elif line == 'BENCH-DONE':
+                done = True
+    return runs, ctl, fs, info, done
+
+
+def stats(v):
+    m = statistics.mean(v)
+    return {
+        'median': statistics.median(v), 'mean': m, 'min': min(v), 'max': max(v),
+        'spread': (max(v) - min(v)) / m * 100.0 if m else 0.0, 'reps': len(v),
+    }
+
+
+def slope(points):
+    """Least-squares slope and intercept of [(x, y)]."""
+    if len(points) < 2:
+        return float('nan'), float('nan')
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    mx, my = statistics.mean(xs), statistics.mean(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    b = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
+    return b, my - b * mx
+
+
+def family(scen):
+    for f in ('cls_bpf1p', 'cls_bpf', 'tcx', 'mixed'):
+        if scen.startswith(f + '_'):
+            return f
+    return scen
+
+
+def fmt(x, nd=1):
+    if x is None or x != x:
+        return 'n/a'
+    return f'{x:,.{nd}f}'
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--base', help='the base guest output (bench-smoke runs ours only)')
+    ap.add_argument('--ours', required=True)
+    ap.add_argument('--meta', required=True)
+    ap.add_argument('--out', required=True)
+    ap.add_argument('--max-spread', type=float, default=0.5)
+    ap.add_argument('--no-plot', action='store_true')
+    ap.add_argument('--smoke', action='store_true',
+                    help='a bench-smoke run (debug kernel): targets are not judged')
+    a = ap.parse_args()
+
+    meta = json.load(open(a.meta))
+    data, ok = {}, True
+    for kind, path in (('base', a.base), ('ours', a.ours)):
+        if path is None:
+            data[kind] = {'runs': {}, 'ctl': [], 'fs': [], 'info': [], 'done': True}
+            continue
+        runs, ctl, fs, info, done = parse(path)
+        data[kind] = {'runs': runs, 'ctl': ctl, 'fs': fs, 'info': info, 'done': done}
+        if not done:
+            print(f'analyze: the {kind} guest did not finish (no BENCH-DONE in {path})',
+                  file=sys.stderr)
+            ok = False
+
+    rows = []
+    S = {}          # (kind, dir, scen) -> stats
+    for kind in ('base', 'ours'):
+        for (d, scen), r in data[kind]['runs'].items():
+            st = stats(r['v'])
+            st.update(n=r['n'], kernel=r['kernel'])
+            S[(kind, d, scen)] = st
+    dirs = [d for d in ('ingress', 'egress') if any(k[1] == d for k in S)]
+
+    def cost(kind, d, scen):
+        st = S.get((kind, d, scen))
+        return st['median'] if st else None
+
+    def over(kind, d, scen):
+        c, b = cost(kind, d, scen), cost(kind, d, 'bare')
+        return None if c is None or b is None else c - b
+
+    order = {'bare': 0, 'clsact_empty': 1, 'cls_bpf': 2, 'cls_bpf1p': 3, 'tcx': 4,
+             'mixed': 5, 'bare_end': 6}
+    keys = sorted(S, key=lambda k: (k[0] != 'base', dirs.index(k[1]),
+                                    order.get(family(k[2]), 9), S[k]['n']))
+    worst = 0.0
+    for k in keys:
+        st = S[k]
+        worst = max(worst, st['spread'])
+        rows.append({
+            'kernel': st['kernel'], 'tree': k[0], 'dir': k[1], 'scenario': k[2],
+            'n': st['n'], 'reps': st['reps'],
+            'instr_per_pkt': round(st['median'], 2), 'min': round(st['min'], 2),
+            'max': round(st['max'], 2), 'spread_pct': round(st['spread'], 3),
+            'overhead_vs_bare': None if over(*k) is None else round(over(*k), 2),
+        })
+
+    with open(a.out + '.csv', 'w', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()) if rows else ['kernel'])
+        w.writeheader()
+        w.writerows(rows)
+
+    # Headline ratios.
+    H = {}
+    for d in dirs:
+        h = H[d] = {}
+        bb, ob = cost('base', d, 'bare'), cost('ours', d, 'bare')
+        h['bare_ratio'] = ob / bb if bb and ob else None
+        t1, c1 = over('ours', d, 'tcx_1'), over('ours', d, 'cls_bpf_1')
+        h['tcx1'], h['cls1'] = t1, c1
+        h['tcx1_ratio'] = t1 / c1 if t1 is not None and c1 else None
+        for fam in ('tcx', 'cls_bpf', 'cls_bpf1p'):
+            pts = [(S[k]['n'], S[k]['median']) for k in S
+                   if k[0] == 'ours' and k[1] == d and family(k[2]) == fam]
+            h[fam + '_slope'] = slope(pts)[0] if len(pts) >= 2 else None
+            h[fam + '_pts'] = sorted(pts)
+        ts, cs = h['tcx_slope'], h['cls_bpf_slope']
+        h['slope_ratio'] = ts / cs if ts is not None and cs else None
+        ts1p = h['cls_bpf1p_slope']
+        h['slope_ratio_1p'] = ts / ts1p if ts is not None and ts1p else None
+        cb, co = cost('base', d, 'cls_bpf_1'), cost('ours', d, 'cls_bpf_1')
+        h['cls1_ours_base'] = co / cb if cb and co else None
+        ce_b, ce_o = cost('base', d, 'clsact_empty'), cost('ours', d, 'clsact_empty')
+        h['clsact_ours_base'] = ce_o / ce_b if ce_b and ce_o else None
+        for kind in ('base', 'ours'):
+            b0, b1 = cost(kind, d, 'bare'), cost(kind, d, 'bare_end')
+            h[f'drift_{kind}'] = (b1 - b0) / b0 * 100 if b0 and b1 else None
+
+    def verdict(ok_):
+        if a.smoke:
+            return 'not judged (smoke run)'
+        return 'n/a' if ok_ is None else ('met' if ok_ else '**MISSED**')
+
+    targets = []
+    for d in dirs:
+        h = H[d]
+        r = h['bare_ratio']
+        targets.append((f'{d}: ours bare within 1% of base bare',
+                        f'{fmt(r, 4)}', verdict(None if r is None else abs(r - 1) <= T_BARE)))
+        r = h['tcx1_ratio']
+        targets.append((f'{d}: tcx_1 overhead <= 0.40 x cls_bpf_1 overhead',
+                        f"{fmt(h['tcx1'])} / {fmt(h['cls1'])} = {fmt(r, 3)}",
+                        verdict(None if r is None else r <= T_TCX1_RATIO)))
+        s = h['tcx_slope']
+        targets.append((f'{d}: marginal tcx program <= 35 instructions', fmt(s),
+                        verdict(None if s is None else s <= T_TCX_SLOPE)))
+        r = h['slope_ratio']
+        targets.append((f'{d}: tcx marginal <= 0.25 x cls_bpf marginal',
+                        f"{fmt(h['tcx_slope'])} / {fmt(h['cls_bpf_slope'])} = {fmt(r, 3)}",
+                        verdict(None if r is None else r <= T_SLOPE_RATIO)))
+
+    # Control plane.
+    ctl = data['ours']['ctl']
+    crow = []
+    for c in ctl:
+        crow.append({'dir': c['dir'], 'clock': c.get('clock', 'wall'), 'op': c['op'],
+                     'fill': int(c['fill']),
+                     'iters': int(c['iters']), 'median_instr': int(c['median_ns']),
+                     'mean_instr': float(c['mean_ns']), 'min_instr': int(c['min_ns']),
+                     'p90_instr': int(c['p90_ns'])})
+    with open(a.out + '-control.csv', 'w', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=['dir', 'clock', 'op', 'fill', 'iters', 'median_instr',
+                                          'mean_instr', 'min_instr', 'p90_instr'])
+        w.writeheader()
+        w.writerows(crow)
+    C = {(c['dir'], c['op'], c['fill']): c['median_instr'] for c in crow if c['clock'] == 'cpu'}
+    W = {(c['dir'], c['op'], c['fill']): c['median_instr'] for c in crow if c['clock'] == 'wall'}
+    fills = sorted({c['fill'] for c in crow})
+    ops = ['link_attach', 'link_detach', 'opts_attach', 'opts_detach', 'query']
+
+    # Markdown.
+    L = []
+    L.append(f"# tcx benchmark, {meta.get('date', '?')}")
+    L.append('')
+    L.append('Per-packet cost of the tc hook on a dummy device, in guest instructions '
+             '(QEMU `-icount shift=0,sleep=off`, one vCPU: 1 ns of guest time = 1 '
+             'instruction), pktgen with 60-byte packets; ingress `xmit_mode '
+             'netif_receive`, egress `xmit_mode queue_xmit`. See bench/README.md for '
+             'the method.')
+    L.append('')
+    L.append('| | |')
+    L.append('|---|---|')
+    for k in ('base_kernel', 'ours_kernel', 'base_tree', 'ours_tree', 'repo_commit',
+              'config_fragment_sha256', 'base_config_sha256', 'ours_config_sha256',
+              'config_diff', 'qemu', 'host_cpu', 'packets_per_run', 'repeats',
+              'skb_reuse', 'guest_cmdline', 'clocksource', 'run_time_s'):
+        if k in meta:
+            L.append(f'| {k} | `{meta[k]}` |')
+    if a.smoke:
+        L.append('')
+        L.append('**Smoke run** (`make bench-smoke`, part of `make check`): the debug kernel '
+                 '(KASAN, lockdep...), ours only, small counts. It checks that the benchmark '
+                 'still runs end to end; its figures are not the benchmark and the targets '
+                 'are not judged.')
+    L.append('')
+    L.append('## Headline')
+    L.append('')
+    L.append('| target | value | verdict |')
+    L.append('|---|---|---|')
+    for t in targets:
+        L.append(f'| {t[0]} | {t[1]} | {t[2]} |')
+    L.append('')
+    L.append('| ratio | ' + ' | '.join(dirs) + ' |')
+    L.append('|---|' + '---|' * len(dirs))
+
+    def hrow(label, key, nd=3):
+        L.append(f'| {label} | ' + ' | '.join(fmt(H[d][key], nd) for d in dirs) + ' |')
+    hrow('ours bare / base bare', 'bare_ratio', 4)
+    hrow('ours clsact_empty / base clsact_empty', 'clsact_ours_base', 4)
+    hrow('ours cls_bpf_1 / base cls_bpf_1', 'cls1_ours_base', 4)
+    hrow('tcx_1 overhead (instr)', 'tcx1', 1)
+    hrow('cls_bpf_1 overhead (instr)', 'cls1', 1)
+    hrow('tcx_1 / cls_bpf_1 overhead', 'tcx1_ratio')
+    hrow('marginal tcx program (instr)', 'tcx_slope', 1)
+    hrow('marginal cls_bpf filter, one prio each (instr)', 'cls_bpf_slope', 1)
+    hrow('marginal cls_bpf filter, all in one prio (instr)', 'cls_bpf1p_slope', 1)
+    hrow('tcx / cls_bpf marginal (one prio each)', 'slope_ratio')
+    hrow('tcx / cls_bpf marginal (all in one prio)', 'slope_ratio_1p')
+    hrow('bare drift over the boot, base (%)', 'drift_base', 3)
+    hrow('bare drift over the boot, ours (%)', 'drift_ours', 3)
+    L.append('')
+    L.append(f'Repeatability: every scenario ran {", ".join(sorted({str(S[k]["reps"]) for k in S}))} '
+             f'times in one boot after a warm-up run; the largest spread (max-min)/mean '
+             f'is {worst:.3f}% (limit {a.max_spread}%).')
+    L.append('')
+    L.append('## Data path (instructions per packet)')
+    for d in dirs:
+        L.append('')
+        L.append(f'### {d}')
+        L.append('')
+        L.append('| scenario | N | base | ours | ours overhead vs bare | spread % (ours) |')
+        L.append('|---|---|---|---|---|---|')
+        scens = sorted({k[2] for k in S if k[1] == d},
+                       key=lambda s: (order.get(family(s), 9), S.get(('ours', d, s), S.get(('base', d, s)))['n']))
+        for s in scens:
+            b, o = S.get(('base', d, s)), S.get(('ours', d, s))
+            sp = o['spread'] if o else (b['spread'] if b else None)
+            n = (o or b)['n']
+            L.append(f"| {s} | {n} | {fmt(b['median']) if b else ''} | {fmt(o['median']) if o else ''} | "
+                     f"{fmt(over('ours', d, s)) if o else ''} | {fmt(sp, 3)} |")
+    if crow:
+        L.append('')
+        L.append('## Control plane (instructions per operation, median, from userspace)')
+        L.append('')
+        L.append('Each op on a device already holding `fill` tcx programs (links), timed '
+                 'by the calling task\'s CPU time (`CLOCK_THREAD_CPUTIME_ID`: the syscall '
+                 'included, sleeping excluded), the cost of reading the clock subtracted. '
+                 'Elapsed times, which include waiting for RCU grace periods, follow in '
+                 'the second table. At fill 0 an attach also creates the device\'s tcx '
+                 'state and turns the static keys on (code patching), and the detach of '
+                 'the last program undoes both; from fill 16 on the cost per program '
+                 'attached is what the last column gives.')
+        for d in dirs:
+            L.append('')
+            L.append(f'### {d}')
+            L.append('')
+            L.append('| op | ' + ' | '.join(f'fill {f}' for f in fills) +
+                     ' | per program (16 to 62) |')
+            L.append('|---|' + '---|' * (len(fills) + 1))
+            for op in ops:
+                vals = [C.get((d, op, f)) for f in fills]
+                per = None
+                if C.get((d, op, 16)) is not None and C.get((d, op, 62)) is not None:
+                    per = (C[(d, op, 62)] - C[(d, op, 16)]) / 46.0
+                L.append(f'| {op} | ' + ' | '.join(fmt(v, 0) for v in vals) + f' | {fmt(per)} |')
+        if W:
+            L.append('')
+            L.append('Elapsed time per operation (ns, median; under `-icount sleep=off` an idle '
+                     'guest skips to its next timer, so this is mostly the RCU grace period '
+                     'an attach or detach waits for: a few jiffies at HZ=250):')
+            for d in dirs:
+                L.append('')
+                L.append(f'| {d} | ' + ' | '.join(f'fill {f}' for f in fills) + ' |')
+                L.append('|---|' + '---|' * len(fills))
+                for op in ops:
+                    L.append(f'| {op} | ' + ' | '.join(fmt(W.get((d, op, f)), 0) for f in fills) + ' |')
+    fs = data['ours']['fs']
+    if fs:
+        L.append('')
+        L.append('## Detach under failslab 100%')
+        L.append('')
+        L.append('failslab at probability 100, times -1, ignore-gfp-wait N, for the '
+                 'loader task only; while it is on, a link attach must fail with ENOMEM '
+                 '(the positive control) and every detach must succeed.')
+        L.append('')
+        for line in fs:
+            L.append(f'    {line}')
+    L.append('')
+    md = '\n'.join(L)
+    with open(a.out + '.md', 'w') as f:
+        f.write(md)
+
+    if not a.no_plot:
+        plot(a.out + '.png', H, dirs, S, meta)
+
+    print(md)
+    if worst > a.max_spread:
+        print(f'analyze: a scenario repeated with a spread of {worst:.3f}% '
+              f'(> {a.max_spread}%)', file=sys.stderr)
+        ok = False
+    for line in fs:
+        if 'result=FAIL' in line:
+            ok = False
+    return 0 if ok else 1
+
+
+def plot(path, H, dirs, S, meta):
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(dirs), figsize=(6.5 * len(dirs), 4.8), squeeze=False)
+    for ax, d in zip(axes[0], dirs):
+        bare = S.get(('ours', d, 'bare'), {}).get('median')
+        for fam, label, style in (('cls_bpf', 'cls_bpf, one prio per filter', 'o-'),
+                                  ('cls_bpf1p', 'cls_bpf, all filters in one prio', 's--'),
+                                  ('tcx', 'tcx (links)', '^-')):
+            pts = H[d].get(fam + '_pts') or []
+            if not pts or bare is None:
+                continue
+            xs, ys = [p[0] for p in pts], [p[1] - bare for p in pts]
+            ax.plot(xs, ys, style, label=f'{label}: {H[d][fam + "_slope"]:.1f}/prog'
+                    if H[d].get(fam + '_slope') is not None else label)
+        ce = S.get(('ours', d, 'clsact_empty'))
+        if ce and bare is not None:
+            ax.axhline(ce['median'] - bare, color='grey', lw=0.8, ls=':',
+                       label='clsact, no filter')
+        ax.set_title(f'{d}: cost over bare vs number of programs')
+        ax.set_xlabel('programs attached (N-1 pass on, the last accepts)')
+        ax.set_ylabel('instructions per packet over bare')
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle(f"tcx vs cls_bpf, {meta.get('ours_kernel', '')} ({meta.get('date', '')})",
+                 fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

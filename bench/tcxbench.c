@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcxbench: the benchmark's own tcx loader and control-plane timer.
+ *
+ * Raw bpf(2) only (no libbpf), built on the host against the series'
+ * tools/include/uapi, run in the benchmark guest.
+ *
+ *   tcxbench run DEV DIR N [--all-next] [--opts] -- CMD [ARGS...]
+ *	Attach N two-instruction SCHED_CLS programs to DEV's tcx DIR
+ *	(ingress|egress): N-1 returning TCX_NEXT, then one returning
+ *	TCX_PASS (or all TCX_NEXT with --all-next), as links (default) or
+ *	by BPF_PROG_ATTACH (--opts). Run CMD while they are attached, then
+ *	exit with its status: closing the link fds detaches them.
+ *
+ *   tcxbench ctl DEV DIR FILLS ITERS cpu|wall
+ *	Control plane timing, in the task's CPU time or in elapsed time. For each fill level K in the comma-separated
+ *	FILLS, attach K programs by link, then time ITERS times each of:
+ *	link attach (BPF_LINK_CREATE), link detach (close of the link fd),
+ *	opts attach (BPF_PROG_ATTACH), opts detach (BPF_PROG_DETACH) and
+ *	query (BPF_PROG_QUERY with room for 64 entries), each on a device
+ *	holding K programs. One "ctl" line per (op, K) on stdout.
+ *
+ *   tcxbench failslab DEV DIR FILLS
+ *	With failslab set up by the caller (debugfs failslab: probability
+ *	100, times -1, task-filter Y, ignore-gfp-wait N), for each K: attach
+ *	K programs, then with /proc/self/make-it-fail set, detach by opts,
+ *	by BPF_LINK_DETACH and by closing a link fd, check the counts with a
+ *	query, and as a positive control check that a link attach fails
+ *	with -ENOMEM while the fault injection is on.
+ *
+ * Times come from CLOCK_MONOTONIC; under QEMU -icount shift=0 one
+ * nanosecond of guest time is one guest instruction.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/bpf.h>
+
+/* BPF_TCX_* and TCX_* are enumerators: a uapi header without tcx fails
+ * below with undeclared identifiers. Use the series' tools/include/uapi.
+ */
+
+#define MAX_PROGS 64
+#define TCX_MAX 63
+
+static int verbose;
+
+static int sys_bpf(int cmd, union bpf_attr *attr)
+{
+	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
+}
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "tcxbench: ");
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+/* A SCHED_CLS program "r0 = ret; exit". */
+static int prog_load(int ret)
+{
+	struct bpf_insn insns[2] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = ret },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	static char log[4096];
+	union bpf_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SCHED_CLS;
+	attr.insns = (uintptr_t)insns;
+	attr.insn_cnt = 2;
+	attr.license = (uintptr_t)"GPL";
+	fd = sys_bpf(BPF_PROG_LOAD, &attr);
+	if (fd >= 0)
+		return fd;
+	/* Again with the verifier log (a log buffer needs log_level > 0). */
+	attr.log_buf = (uintptr_t)log;
+	attr.log_size = sizeof(log);
+	attr.log_level = 1;
+	fd = sys_bpf(BPF_PROG_LOAD, &attr);
+	die("BPF_PROG_LOAD: %s %s", strerror(fd < 0 ? errno : 0), log);
+}
+
+static int link_create(int ifindex, int type, int prog_fd)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = prog_fd;
+	attr.link_create.target_ifindex = ifindex;
+	attr.link_create.attach_type = type;
+	return sys_bpf(BPF_LINK_CREATE, &attr);
+}
+
+static int link_detach(int link_fd)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.link_detach.link_fd = link_fd;
+	return sys_bpf(BPF_LINK_DETACH, &attr);
+}
+
+/* BPF_PROG_ATTACH or BPF_PROG_DETACH of prog_fd, appended / by program. */
+static int opts_cmd(int cmd, int ifindex, int type, int prog_fd)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.target_ifindex = ifindex;
+	attr.attach_bpf_fd = prog_fd;
+	attr.attach_type = type;
+	return sys_bpf(cmd, &attr);
+}
+
+#define opts_attach(ifindex, type, prog_fd) opts_cmd(BPF_PROG_ATTACH, ifindex, type, prog_fd)
+#define opts_detach(ifindex, type, prog_fd) opts_cmd(BPF_PROG_DETACH, ifindex, type, prog_fd)
+
+static __u32 q_ids[MAX_PROGS], q_links[MAX_PROGS];
+
+/* Returns the total count, or -errno. */
+static int query(int ifindex, int type, __u64 *revision)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.query.target_ifindex = ifindex;
+	attr.query.attach_type = type;
+	attr.query.prog_ids = (uintptr_t)q_ids;
+	attr.query.link_ids = (uintptr_t)q_links;
+	attr.query.count = MAX_PROGS;
+	if (sys_bpf(BPF_PROG_QUERY, &attr) < 0)
+		return -errno;
+	if (revision)
+		*revision = attr.query.revision;
+	return attr.query.count;
+}
+
+static int parse_dir(const char *s)
+{
+	if (!strcmp(s, "ingress"))
+		return BPF_TCX_INGRESS;
+	if (!strcmp(s, "egress"))
+		return BPF_TCX_EGRESS;
+	die("direction must be ingress or egress, not '%s'", s);
+}
+
+static int parse_dev(const char *s)
+{
+	int ifindex = if_nametoindex(s);
+
+	if (!ifindex)
+		die("no device %s", s);
+	return ifindex;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	int ifindex, type, n, i, all_next = 0, opts = 0, status;
+	int progs[TCX_MAX];
+	pid_t pid;
+
+	if (argc < 4)
+		die("usage: run DEV DIR N [--all-next] [--opts] -- CMD...");
+	ifindex = parse_dev(argv[1]);
+	type = parse_dir(argv[2]);
+	n = atoi(argv[3]);
+	if (n < 1 || n > TCX_MAX)
+		die("N must be 1..%d", TCX_MAX);
+	for (i = 4; i < argc; i++) {
+		if (!strcmp(argv[i], "--all-next"))
+			all_next = 1;
+		else if (!strcmp(argv[i], "--opts"))
+			opts = 1;
+		else if (!strcmp(argv[i], "--"))
+			break;
+		else
+			die("unknown option %s", argv[i]);
+	}
+	if (i + 1 >= argc)
+		die("run: no command after --");
+	argv += i + 1;
+
+	for (i = 0; i < n; i++) {
+		int ret = (i == n - 1 && !all_next) ? TCX_PASS : TCX_NEXT;
+
+		progs[i] = prog_load(ret);
+		if (opts) {
+			if (opts_attach(ifindex, type, progs[i]) < 0)
+				die("BPF_PROG_ATTACH #%d: %s", i, strerror(errno));
+		} else if (link_create(ifindex, type, progs[i]) < 0) {
+			die("BPF_LINK_CREATE #%d: %s", i, strerror(errno));
+		}
+	}
+	if (query(ifindex, type, NULL) != n)
+		die("query after attach: expected %d programs", n);
+
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (!pid) {
+		/* The links stay with the parent. */
+		execvp(argv[0], argv);
+		fprintf(stderr, "tcxbench: exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		die("waitpid: %s", strerror(errno));
+	if (opts)
+		for (i = 0; i < n; i++)
+			if (opts_detach(ifindex, type, progs[i]) < 0)
+				die("BPF_PROG_DETACH #%d: %s", i, strerror(errno));
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* CLOCK_THREAD_CPUTIME_ID (ctl ... cpu): what the calling task spends,
+ * in the syscall too, without the time it sleeps, e.g. waiting for an RCU
+ * grace period. CLOCK_MONOTONIC (ctl ... wall): elapsed time, waits
+ * included; under -icount sleep=off an idle guest's clock jumps to its
+ * next timer, so wall figures are not instruction counts.
+ */
+static clockid_t ctl_clock = CLOCK_THREAD_CPUTIME_ID;
+
+static inline __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(ctl_clock, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+enum { OP_LINK_ATTACH, OP_LINK_DETACH, OP_OPTS_ATTACH, OP_OPTS_DETACH, OP_QUERY, OP_NR };
+static const char *const op_names[OP_NR] = {
+	"link_attach", "link_detach", "opts_attach", "opts_detach", "query",
+};
+
+static void report(const char *dir, const char *clk, int op, int fill, __u64 *t, int iters,
+		   __u64 overhead)
+{
+	double sum = 0;
+	int i;
+
+	for (i = 0; i < iters; i++) {
+		t[i] = t[i] > overhead ? t[i] - overhead : 0;
+		sum += t[i];
+	}
+	qsort(t, iters, sizeof(*t), cmp_u64);
+	printf("ctl dir=%s clock=%s op=%s fill=%d iters=%d median_ns=%llu mean_ns=%.0f min_ns=%llu p90_ns=%llu\n",
+	       dir, clk, op_names[op], fill, iters, (unsigned long long)t[iters / 2], sum / iters,
+	       (unsigned long long)t[0], (unsigned long long)t[iters * 9 / 10]);
+	fflush(stdout);
+}
+
+static int cmd_ctl(int argc, char **argv)
+{
+	int ifindex, type, iters, i, k, fill, op;
+	int progs[MAX_PROGS], fill_links[MAX_PROGS];
+	__u64 *t[OP_NR], overhead;
+	char *fills, *tok, *save;
+
+	if (argc != 6)
+		die("usage: ctl DEV DIR FILLS ITERS cpu|wall");
+	if (!strcmp(argv[5], "wall"))
+		ctl_clock = CLOCK_MONOTONIC;
+	else if (strcmp(argv[5], "cpu"))
+		die("clock must be cpu or wall, not '%s'", argv[5]);
+	ifindex = parse_dev(argv[1]);
+	type = parse_dir(argv[2]);
+	fills = strdup(argv[3]);
+	iters = atoi(argv[4]);
+	if (iters < 1)
+		die("ITERS must be positive");
+	for (op = 0; op < OP_NR; op++)
+		t[op] = calloc(iters, sizeof(__u64));
+	for (i = 0; i < MAX_PROGS; i++)
+		progs[i] = prog_load(TCX_NEXT);
+
+	/* Cost of the timing itself, subtracted from every sample. */
+	{
+		__u64 *o = calloc(iters, sizeof(__u64));
+
+		for (i = 0; i < iters; i++) {
+			__u64 a = now_ns();
+
+			o[i] = now_ns() - a;
+		}
+		qsort(o, iters, sizeof(*o), cmp_u64);
+		overhead = o[iters / 2];
+		free(o);
+		printf("ctl dir=%s clock=%s op=timer fill=0 iters=%d median_ns=%llu\n", argv[2],
+		       argv[5], iters, (unsigned long long)overhead);
+	}
+
+	for (tok = strtok_r(fills, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		fill = atoi(tok);
+		if (fill < 0 || fill > TCX_MAX - 1)
+			die("fill level must be 0..%d", TCX_MAX - 1);
+		for (k = 0; k < fill; k++) {
+			fill_links[k] = link_create(ifindex, type, progs[k]);
+			if (fill_links[k] < 0)
+				die("fill link #%d: %s", k, strerror(errno));
+		}
+		/* Warm up the paths once, then measure. */
+		for (i = -1; i < iters; i++) {
+			int probe = progs[MAX_PROGS - 1], lfd, ret;
+			__u64 a, b, c, d, e, f;
+
+			a = now_ns();
+			lfd = link_create(ifindex, type, probe);
+			b = now_ns();
+			if (lfd < 0)
+				die("link_attach at %d: %s", fill, strerror(errno));
+			close(lfd);
+			c = now_ns();
+			ret = opts_attach(ifindex, type, probe);
+			d = now_ns();
+			if (ret < 0)
+				die("opts_attach at %d: %s", fill, strerror(errno));
+			ret = opts_detach(ifindex, type, probe);
+			e = now_ns();
+			if (ret < 0)
+				die("opts_detach at %d: %s", fill, strerror(errno));
+			ret = query(ifindex, type, NULL);
+			f = now_ns();
+			if (ret != fill)
+				die("query at %d: got %d", fill, ret);
+			if (i < 0)
+				continue;
+			t[OP_LINK_ATTACH][i] = b - a;
+			t[OP_LINK_DETACH][i] = c - b;
+			t[OP_OPTS_ATTACH][i] = d - c;
+			t[OP_OPTS_DETACH][i] = e - d;
+			t[OP_QUERY][i] = f - e;
+		}
+		for (op = 0; op < OP_NR; op++)
+			report(argv[2], argv[5], op, fill, t[op], iters, overhead);
+		for (k = 0; k < fill; k++)
+			close(fill_links[k]);
+		if (query(ifindex, type, NULL) != 0)
+			die("programs left after fill level %d", fill);
+	}
+	return 0;
+}
+
+static int mif_fd = -1;
+
+static void make_it_fail(int on)
+{
+	/* pwrite on an fd opened beforehand: opening it allocates. */
+	if (pwrite(mif_fd, on ? "1" : "0", 1, 0) != 1)
+		die("make-it-fail: %s", strerror(errno));
+}
+
+static int cmd_failslab(int argc, char **argv)
+{
+	int ifindex, type, i, fill, progs[MAX_PROGS], links[MAX_PROGS];
+	int bad = 0, ret, err, cnt, r_opts, r_link, r_close;
+	char *fills, *tok, *save;
+
+	if (argc != 4)
+		die("usage: failslab DEV DIR FILLS");
+	ifindex = parse_dev(argv[1]);
+	type = parse_dir(argv[2]);
+	fills = strdup(argv[3]);
+	mif_fd = open("/proc/self/make-it-fail", O_WRONLY);
+	if (mif_fd < 0)
+		die("/proc/self/make-it-fail: %s (needs CONFIG_FAULT_INJECTION)", strerror(errno));
+	for (i = 0; i < MAX_PROGS; i++)
+		progs[i] = prog_load(TCX_NEXT);
+
+	for (tok = strtok_r(fills, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		fill = atoi(tok);
+		if (fill < 3 || fill > TCX_MAX)
+			die("failslab fill level must be 3..%d", TCX_MAX);
+		/* fill-1 links, the last program by opts. */
+		for (i = 0; i < fill - 1; i++) {
+			links[i] = link_create(ifindex, type, progs[i]);
+			if (links[i] < 0)
+				die("link #%d: %s", i, strerror(errno));
+		}
+		if (opts_attach(ifindex, type, progs[fill - 1]) < 0)
+			die("opts attach: %s", strerror(errno));
+
+		/* Before failslab goes on: the query also faults in the pages
+		 * of q_ids/q_links, which the kernel writes to later (a first
+		 * touch allocates page tables and anon_vma, which would turn
+		 * into -EFAULT under failslab).
+		 */
+		if (query(ifindex, type, NULL) != fill)
+			die("query before failslab: expected %d programs", fill);
+		make_it_fail(1);
+		/* Positive control: allocating paths must fail now. */
+		ret = link_create(ifindex, type, progs[MAX_PROGS - 1]);
+		err = ret < 0 ? errno : 0;
+		r_opts = opts_detach(ifindex, type, progs[fill - 1]) < 0 ? errno : 0;
+		r_link = link_detach(links[fill - 2]) < 0 ? errno : 0;
+		r_close = close(links[fill - 3]) < 0 ? errno : 0;
+		cnt = query(ifindex, type, NULL);
+		make_it_fail(0);
+		if (ret >= 0)
+			close(ret);
+		/* Printed only now: writing to a pipe or console may allocate. */
+		printf("failslab dir=%s fill=%d control_link_attach=%s opts_detach=%s "
+		       "link_detach=%s link_close=%s count_after=%d expected=%d\n",
+		       argv[2], fill, err ? strerror(err) : "SUCCEEDED",
+		       r_opts ? strerror(r_opts) : "ok", r_link ? strerror(r_link) : "ok",
+		       r_close ? strerror(r_close) : "ok", cnt, fill - 3);
+		bad += err != ENOMEM || r_opts || r_link || r_close || cnt != fill - 3;
+		if (ret >= 0)
+			die("failslab not active: link create succeeded under 100%% failslab");
+		for (i = 0; i < fill - 3; i++)
+			close(links[i]);
+		close(links[fill - 2]);
+		if (query(ifindex, type, NULL) != 0)
+			die("programs left after fill level %d", fill);
+	}
+	printf("failslab dir=%s result=%s\n", argv[2], bad ? "FAIL" : "PASS");
+	return bad ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 1 && !strcmp(argv[1], "-v")) {
+		verbose = 1;
+		argc--, argv++;
+	}
+	if (argc < 2)
+		die("usage: tcxbench run|ctl|failslab ...");
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "ctl"))
+		return cmd_ctl(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "failslab"))
+		return cmd_failslab(argc - 1, argv + 1);
+	die("unknown command %s", argv[1]);
+}

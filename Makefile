@@ -26,6 +26,8 @@ help:
 	@echo '  check-full    whole test_progs on the base and on ours (vm flavour), no regressions'
 	@echo '  check-harness self-test of the log scanner and TAP report (no VM)'
 	@echo '  check-configs build the series under the Kconfig combinations tcx allows'
+	@echo '  bench         tcx vs cls_bpf vs nothing, base vs ours, in instructions/packet'
+	@echo '  bench-smoke   the benchmark in small on the debug kernel (last step of check)'
 	@echo '  deps          install missing Debian packages (apt-get; sudo when not root)'
 	@echo '  fetch         download and unpack linux-source-6.1 (cached in ~/.cache/tcx61)'
 	@echo '  tree          build/linux = base + patches/ as git commits (refuses to drop work)'
@@ -89,6 +91,7 @@ check: deps fetch
 	@$(S)/kernel
 	@$(S)/tools
 	@$(S)/vm-test
+	@$(S)/bench --smoke
 
 clean:
 	rm -rf build/kernel-* build/tools-* build/linux/.kbuild-* build/vm-out build/logs \

@@ -14,6 +14,8 @@
 #   NS_LIST      the N of the *_N scenarios, e.g. "1 2 4 8 16 32"
 #   TCX_MAX_N    the largest tcx_N (63: a full attach point)
 #   CTL_ITERS    iterations per control-plane op (0: skip it)
+#   CTL_FILLS    programs already attached when timing them ("0,16,62")
+#   FS_FILLS     programs attached for the failslab check ("3,17,63")
 #   SCENARIOS    optional space-separated filter (e.g. "bare tcx_1")
 #   DIRS         "ingress egress" (default)
 #
@@ -30,6 +32,8 @@ REPEATS=${REPEATS:-2}
 NS_LIST=${NS_LIST:-"1 2 4 8 16 32"}
 TCX_MAX_N=${TCX_MAX_N:-63}
 CTL_ITERS=${CTL_ITERS:-500}
+CTL_FILLS=${CTL_FILLS:-0,16,62}
+FS_FILLS=${FS_FILLS:-3,17,63}
 SCENARIOS=${SCENARIOS:-}
 DIRS=${DIRS:-"ingress egress"}
 DEV=${DEV:-bench0}
@@ -46,12 +50,29 @@ KREL=$(uname -r)
 info() { echo "INFO $*"; }
 fail() { echo "BENCH-ERROR $*"; exit 1; }
 
+# pg_result FILE: pktgen's "Result: ..." line of FILE into PG_RESULT, with
+# bash builtins only (no fork: forks are slow in a debug guest under TCG).
+pg_result() {
+	local line
+	PG_RESULT=
+	while IFS= read -r line; do
+		case $line in
+		Result:*) PG_RESULT=$line; return 0 ;;
+		esac
+	done <"$1"
+	return 1
+}
+
 # pgset FILE CMD: write a pktgen command and check its answer.
 pgset() {
 	echo "$2" >"$1" || fail "pktgen: '$2' > $1"
 	case $1 in
-	*/pgctrl) ;;
-	*) grep -q '^Result: OK' "$1" || fail "pktgen: '$2' > $1: $(grep '^Result' "$1")" ;;
+	*/pgctrl) return 0 ;;
+	esac
+	pg_result "$1" || fail "pktgen: '$2' > $1: no result"
+	case $PG_RESULT in
+	"Result: OK"*) ;;
+	*) fail "pktgen: '$2' > $1: $PG_RESULT" ;;
 	esac
 }
 
@@ -77,7 +98,8 @@ pktgen_run() {
 		pgset $d "clone_skb $BURST"
 	fi
 	pgset $PG/pgctrl "start"
-	res=$(grep -A0 '^Result:' $d)
+	pg_result $d || fail "pktgen: no result in $d"
+	res=$PG_RESULT
 	# Result: OK: 412345(c412000+d345) usec, 200000 (60byte,0frags)
 	[[ $res =~ OK:\ ([0-9]+)\(c([0-9]+)\+d([0-9]+)\)\ usec,\ ([0-9]+)\ \( ]] ||
 		fail "pktgen result: $res"
@@ -209,8 +231,8 @@ all() {
 		ip link set $cdev up
 		for dir in $DIRS; do
 			progress "$kind $dir control plane ($CTL_ITERS iterations per op)"
-			"$TCXBENCH" ctl $cdev "$dir" 0,16,62 "$CTL_ITERS" cpu
-			"$TCXBENCH" ctl $cdev "$dir" 0,16,62 "$(( (CTL_ITERS + 9) / 10 ))" wall
+			"$TCXBENCH" ctl $cdev "$dir" "$CTL_FILLS" "$CTL_ITERS" cpu
+			"$TCXBENCH" ctl $cdev "$dir" "$CTL_FILLS" "$(( (CTL_ITERS + 9) / 10 ))" wall
 		done
 		failslab_check $cdev
 		ip link del $cdev
@@ -238,7 +260,7 @@ failslab_check() {
 	echo 100 >$fs/probability
 	for dir in $DIRS; do
 		progress "ours $dir detach under failslab 100%"
-		"$TCXBENCH" failslab $cdev "$dir" 3,17,63 || true
+		"$TCXBENCH" failslab $cdev "$dir" "$FS_FILLS" || true
 	done
 	echo 0 >$fs/probability
 }

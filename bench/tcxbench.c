@@ -249,6 +249,27 @@ static inline __u64 now_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+/* Programs a run over the comma-separated FILLS needs: the largest fill
+ * level, plus one more for the probe (ctl) or the positive control
+ * (failslab). Loading only these keeps small runs small.
+ */
+static int progs_needed(const char *fills)
+{
+	int max = 0, v;
+	const char *p = fills;
+
+	while (*p) {
+		v = atoi(p);
+		if (v > max)
+			max = v;
+		p = strchr(p, ',');
+		if (!p)
+			break;
+		p++;
+	}
+	return max + 1 > MAX_PROGS ? MAX_PROGS : max + 1;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
@@ -280,7 +301,7 @@ static void report(const char *dir, const char *clk, int op, int fill, __u64 *t,
 
 static int cmd_ctl(int argc, char **argv)
 {
-	int ifindex, type, iters, i, k, fill, op;
+	int ifindex, type, iters, i, k, fill, op, nprogs;
 	int progs[MAX_PROGS], fill_links[MAX_PROGS];
 	__u64 *t[OP_NR], overhead;
 	char *fills, *tok, *save;
@@ -299,7 +320,8 @@ static int cmd_ctl(int argc, char **argv)
 		die("ITERS must be positive");
 	for (op = 0; op < OP_NR; op++)
 		t[op] = calloc(iters, sizeof(__u64));
-	for (i = 0; i < MAX_PROGS; i++)
+	nprogs = progs_needed(fills);
+	for (i = 0; i < nprogs; i++)
 		progs[i] = prog_load(TCX_NEXT);
 
 	/* Cost of the timing itself, subtracted from every sample. */
@@ -329,7 +351,7 @@ static int cmd_ctl(int argc, char **argv)
 		}
 		/* Warm up the paths once, then measure. */
 		for (i = -1; i < iters; i++) {
-			int probe = progs[MAX_PROGS - 1], lfd, ret;
+			int probe = progs[nprogs - 1], lfd, ret;
 			__u64 a, b, c, d, e, f;
 
 			a = now_ns();
@@ -380,7 +402,7 @@ static void make_it_fail(int on)
 
 static int cmd_failslab(int argc, char **argv)
 {
-	int ifindex, type, i, fill, progs[MAX_PROGS], links[MAX_PROGS];
+	int ifindex, type, i, fill, nprogs, progs[MAX_PROGS], links[MAX_PROGS];
 	int bad = 0, ret, err, cnt, r_opts, r_link, r_close;
 	char *fills, *tok, *save;
 
@@ -392,7 +414,8 @@ static int cmd_failslab(int argc, char **argv)
 	mif_fd = open("/proc/self/make-it-fail", O_WRONLY);
 	if (mif_fd < 0)
 		die("/proc/self/make-it-fail: %s (needs CONFIG_FAULT_INJECTION)", strerror(errno));
-	for (i = 0; i < MAX_PROGS; i++)
+	nprogs = progs_needed(fills);
+	for (i = 0; i < nprogs; i++)
 		progs[i] = prog_load(TCX_NEXT);
 
 	for (tok = strtok_r(fills, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -417,7 +440,7 @@ static int cmd_failslab(int argc, char **argv)
 			die("query before failslab: expected %d programs", fill);
 		make_it_fail(1);
 		/* Positive control: allocating paths must fail now. */
-		ret = link_create(ifindex, type, progs[MAX_PROGS - 1]);
+		ret = link_create(ifindex, type, progs[nprogs - 1]);
 		err = ret < 0 ? errno : 0;
 		r_opts = opts_detach(ifindex, type, progs[fill - 1]) < 0 ? errno : 0;
 		r_link = link_detach(links[fill - 2]) < 0 ? errno : 0;

@@ -5,12 +5,12 @@
  * Raw bpf(2) only (no libbpf), built on the host against the series'
  * tools/include/uapi, run in the benchmark guest.
  *
- *   tcxbench run DEV DIR N [--all-next] [--opts] -- CMD [ARGS...]
+ *   tcxbench run DEV DIR N [--all-next] -- CMD [ARGS...]
  *	Attach N two-instruction SCHED_CLS programs to DEV's tcx DIR
  *	(ingress|egress): N-1 returning TCX_NEXT, then one returning
- *	TCX_PASS (or all TCX_NEXT with --all-next), as links (default) or
- *	by BPF_PROG_ATTACH (--opts). Run CMD while they are attached, then
- *	exit with its status: closing the link fds detaches them.
+ *	TCX_PASS (or all TCX_NEXT with --all-next), as links. Run CMD
+ *	while they are attached, then exit with its status: closing the
+ *	link fds detaches them.
  *
  *   tcxbench ctl DEV DIR FILLS ITERS cpu|wall
  *	Control plane timing, in the task's CPU time or in elapsed time. For each fill level K in the comma-separated
@@ -54,7 +54,6 @@
 #define MAX_PROGS 64
 #define TCX_MAX 63
 
-static int verbose;
 
 static int sys_bpf(int cmd, union bpf_attr *attr)
 {
@@ -176,12 +175,12 @@ static int parse_dev(const char *s)
 
 static int cmd_run(int argc, char **argv)
 {
-	int ifindex, type, n, i, all_next = 0, opts = 0, status;
+	int ifindex, type, n, i, all_next = 0, status;
 	int progs[TCX_MAX];
 	pid_t pid;
 
 	if (argc < 4)
-		die("usage: run DEV DIR N [--all-next] [--opts] -- CMD...");
+		die("usage: run DEV DIR N [--all-next] -- CMD...");
 	ifindex = parse_dev(argv[1]);
 	type = parse_dir(argv[2]);
 	n = atoi(argv[3]);
@@ -190,8 +189,6 @@ static int cmd_run(int argc, char **argv)
 	for (i = 4; i < argc; i++) {
 		if (!strcmp(argv[i], "--all-next"))
 			all_next = 1;
-		else if (!strcmp(argv[i], "--opts"))
-			opts = 1;
 		else if (!strcmp(argv[i], "--"))
 			break;
 		else
@@ -205,12 +202,8 @@ static int cmd_run(int argc, char **argv)
 		int ret = (i == n - 1 && !all_next) ? TCX_PASS : TCX_NEXT;
 
 		progs[i] = prog_load(ret);
-		if (opts) {
-			if (opts_attach(ifindex, type, progs[i]) < 0)
-				die("BPF_PROG_ATTACH #%d: %s", i, strerror(errno));
-		} else if (link_create(ifindex, type, progs[i]) < 0) {
+		if (link_create(ifindex, type, progs[i]) < 0)
 			die("BPF_LINK_CREATE #%d: %s", i, strerror(errno));
-		}
 	}
 	if (query(ifindex, type, NULL) != n)
 		die("query after attach: expected %d programs", n);
@@ -226,10 +219,6 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (waitpid(pid, &status, 0) < 0)
 		die("waitpid: %s", strerror(errno));
-	if (opts)
-		for (i = 0; i < n; i++)
-			if (opts_detach(ifindex, type, progs[i]) < 0)
-				die("BPF_PROG_DETACH #%d: %s", i, strerror(errno));
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -471,10 +460,6 @@ static int cmd_failslab(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc > 1 && !strcmp(argv[1], "-v")) {
-		verbose = 1;
-		argc--, argv++;
-	}
 	if (argc < 2)
 		die("usage: tcxbench run|ctl|failslab ...");
 	if (!strcmp(argv[1], "run"))

@@ -14,7 +14,7 @@ define ensure_tree
 	@if [ -n "$$TREE" ]; then echo "using TREE=$$TREE as it is"; else $(S)/make-tree; fi
 endef
 
-.PHONY: help run check check-harness check-configs bench check-series check-bisect check-full deps fetch tree \
+.PHONY: help run check check-harness check-vm-paths check-configs bench check-series check-bisect check-full deps fetch tree \
 	export kernel tools vm vm-test clean distclean
 
 help:
@@ -25,6 +25,7 @@ help:
 	@echo '  check-bisect  build the vm kernel after each patch of the series (slow, not in CI)'
 	@echo '  check-full    whole test_progs on the base and on ours (vm flavour), no regressions'
 	@echo '  check-harness self-test of the log scanner and TAP report (no VM)'
+	@echo '  check-vm-paths boot the guest from checkouts under /root, /home, /tmp, a path with a space'
 	@echo '  check-configs build the series under the Kconfig combinations tcx allows'
 	@echo '  bench         tcx vs cls_bpf vs nothing, base vs ours, in instructions/packet'
 	@echo '  bench-smoke   the benchmark in small on the debug kernel (last step of check)'
@@ -75,6 +76,9 @@ check-full:
 check-harness:
 	@tests/harness/selftest.sh
 
+check-vm-paths:
+	@tests/harness/vm-paths.sh
+
 check-configs:
 	@$(S)/check-configs
 
@@ -90,6 +94,7 @@ check: deps fetch
 	@$(S)/check-series
 	@$(S)/kernel
 	@$(S)/tools
+	@tests/harness/vm-paths.sh
 	@$(S)/vm-test
 	@$(S)/bench --smoke
 

@@ -1,4 +1,5 @@
 # tcx for Linux 6.1: the single entry point. 'make help' lists the targets.
+# SPDX-License-Identifier: GPL-2.0
 # Environment overrides honoured by every step (see README.md):
 #   FLAVOUR=debug|vm  TREE=<kernel tree>  KBUILD_OUT=<kernel output dir>
 #   TOOLS_OUT=<tools output dir>  VM_TIMEOUT=<seconds>  JOBS=<make -j>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
 """Turn the benchmark guests' output into the results table, CSV and plot.
 
 analyze.py [--base RAW] --ours RAW --meta META.json --out PREFIX [--no-plot]

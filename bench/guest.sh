@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # The benchmark inside the guest (booted by scripts/bench through
 # scripts/vm, QEMU -icount shift=0,sleep=off, one vCPU): guest time is
 # guest instructions, so pktgen's elapsed time per packet is the number of

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # What 'make run' runs inside the VM: as root, cwd = the repository, with
 #   BPFTOOL    the freshly built bpftool
 #   TEST_PROGS the freshly built test_progs

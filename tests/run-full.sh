@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Runs inside the VM for 'make check-full': the whole test_progs minus
 # tests/test_progs.denylist; output and status go to $TCX_OUT.
 cd "$(dirname "$0")/.." || exit 1

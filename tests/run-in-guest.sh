@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Runs inside the VM (scripts/vm-test boots it): every executable
 # tests/guest/*.sh in name order, then test_progs once per selector of
 # tests/test_progs.list. Raw outputs and exit statuses go to $TCX_OUT for

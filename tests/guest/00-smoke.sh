@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Smoke test: the booted kernel is ours and carries the series.
 . "$(dirname "$0")/lib.sh"
 

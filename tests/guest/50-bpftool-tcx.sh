@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # bpftool speaks tcx (contract section 6): feature probe, net attach/detach,
 # net show in plain and JSON output, link show, and the error messages, on a
 # veth pair with known programs. Output is compared with exact expected

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Self-test of the host side of the harness, no VM needed: the console log
 # scanner must flag kernel splats (and only kernel lines), and the TAP
 # report must turn failures, splats, timeouts and missing statuses into

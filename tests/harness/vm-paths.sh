@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # tests/harness/vm-paths.sh [BZIMAGE]: the guest must work from a checkout
 # wherever a user clones it. Copies this checkout (without build/ and .git)
 # under /root, /home/<user>, /tmp and a path with a space in it, boots the

@@ -58,7 +58,7 @@ try() {
 	got=$(cat "$copy"/build/vm-out/*-paths/seen 2>/dev/null || true)
 	if [ $rc -ne 0 ] || [ "$got" != "$token" ]; then
 		result not_ok "guest runs from a checkout $what ($copy)" \
-			"scripts/vm status $rc, marker read back '${got}'$(printf '\n')$(tail -n 25 "$base/vm.out")"
+			"scripts/vm status $rc, marker read back '${got}'"$'\n'"$(tail -n 25 "$base/vm.out")"
 	elif [ -e "$copy/build/guest-wrote" ]; then
 		result not_ok "guest runs from a checkout $what ($copy)" "the guest's write reached the host"
 	else

@@ -9,11 +9,15 @@
 #   fuzz    tcx_fuzz: seeded mutated bpf() calls of the tcx commands
 #   priv    tcx_priv: EPERM without CAP_NET_ADMIN, per-namespace ifindex,
 #           links of a deleted namespace
+#   fault   tcx_fault: every slab allocation of attach, link create, link
+#           update and qdisc create fails in turn (failslab, fail-nth):
+#           clean ENOMEM, hooks unchanged; teardown works at 100% failure
 #   leaks   bpftool prog/link show none of ours afterwards
 # In make check: 30 s of stress and 20,000 fuzz calls; make stress runs
 # them at full length (scripts/stress). Knobs (environment):
 #   STRESS_SECS (30)  STRESS_THREADS (4)  FUZZ_CALLS (20000)
-#   SEED (the time; printed, replay with SEED=n)  STRESS_PARTS ("stress fuzz priv")
+#   SEED (the time; printed, replay with SEED=n)
+#   STRESS_PARTS ("stress fuzz priv fault")
 # kmemleak and kernel splats are judged by scripts/vm on the console log.
 . "$(dirname "$0")/lib.sh"
 set -u
@@ -23,7 +27,7 @@ secs=${STRESS_SECS:-30}
 threads=${STRESS_THREADS:-4}
 calls=${FUZZ_CALLS:-20000}
 seed=${SEED:-$(date +%s)}
-parts=${STRESS_PARTS:-stress fuzz priv}
+parts=${STRESS_PARTS:-stress fuzz priv fault}
 echo "# stress parts: $parts; STRESS_SECS=$secs FUZZ_CALLS=$calls SEED=$seed"
 
 # part NAME CMD...: run CMD, relay its 'ok - X' / 'not ok - X' lines as TAP
@@ -59,15 +63,16 @@ for p in $parts; do
 		-c "$TOP/tests/stress/churn.sh" ;;
 	fuzz) part fuzz "$S/tcx_fuzz" -n "$calls" -s "$seed" ;;
 	priv) part priv "$S/tcx_priv" ;;
+	fault) part fault "$S/tcx_fault" ;;
 	*) not_ok "unknown part $p in STRESS_PARTS" ;;
 	esac
 done
 
-# What bpftool sees afterwards: none of our programs (tcxs_, tcxf_, tcxp_
-# names), no tcx link.
+# What bpftool sees afterwards: none of our programs (tcxs_, tcxf_, tcxp_,
+# tcxq_ names), no tcx link.
 B=${BPFTOOL:-}
 if [ -x "$B" ]; then
-	left=$("$B" prog show 2>&1 | grep -E 'name tcx[sfp]_' || true)
+	left=$("$B" prog show 2>&1 | grep -E 'name tcx[sfpq]_' || true)
 	links=$("$B" link show 2>&1 | grep -E '^[0-9]+: tcx ' || true)
 	if [ -z "$left$links" ]; then
 		ok "bpftool prog/link show: no program or tcx link of ours left"

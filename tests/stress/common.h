@@ -208,7 +208,7 @@ static inline int prog_load_type(unsigned int type, int ret, const char *name)
 	attr.insns = (unsigned long)insns;
 	attr.insn_cnt = 2;
 	attr.license = (unsigned long)"GPL";
-	strncpy(attr.prog_name, name, sizeof(attr.prog_name) - 1);
+	snprintf(attr.prog_name, sizeof(attr.prog_name), "%s", name);
 	return sys_bpf(BPF_PROG_LOAD, &attr);
 }
 

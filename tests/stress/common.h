@@ -18,7 +18,8 @@
  *   link update: EPERM (old program mismatch), EEXIST, ENOLINK (defunct
  *     link), EINVAL, EBADF, ENOENT, ENOMEM;
  *   link detach: EINVAL, EBADF, ENOLINK;
- *   object info: EINVAL, EBADF, EFAULT.
+ *   object info: EINVAL, EBADF, EFAULT, and EBADFD for an fd that is not
+ *     open (how BPF_OBJ_GET_INFO_BY_FD has always answered that).
  * E2BIG and EFAULT are accepted on every command for oversized attrs with
  * non-zero tails and bad user pointers (the fuzzer makes both).
  */
@@ -82,7 +83,7 @@ static inline bool errno_documented(enum op op, int e)
 	case OP_LINK_DETACH:
 		return e == EINVAL || e == EBADF || e == ENOLINK;
 	case OP_LINK_INFO:
-		return e == EINVAL || e == EBADF;
+		return e == EINVAL || e == EBADF || e == EBADFD;
 	case OP_LINK_CLOSE:
 		return false;
 	case OP_PIN:		/* bpffs: name taken, bad fd */
@@ -111,7 +112,7 @@ static inline const char *errno_name(int e)
 		{ EEXIST, "EEXIST" }, { ENODEV, "ENODEV" }, { EINVAL, "EINVAL" },
 		{ ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" }, { ENOLINK, "ENOLINK" },
 		{ ESTALE, "ESTALE" }, { E2BIG, "E2BIG" }, { EOPNOTSUPP, "EOPNOTSUPP" },
-		{ 524, "ENOTSUPP" }, { EACCES, "EACCES" }, { ENOTDIR, "ENOTDIR" },
+		{ 524, "ENOTSUPP" }, { EBADFD, "EBADFD" }, { EACCES, "EACCES" }, { ENOTDIR, "ENOTDIR" },
 	};
 	unsigned int i;
 

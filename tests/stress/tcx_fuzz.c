@@ -24,6 +24,7 @@
  */
 #define _GNU_SOURCE
 #include <net/if.h>
+#include <stddef.h>
 #include <time.h>
 #include <sys/wait.h>
 
@@ -382,13 +383,6 @@ int main(int argc, char **argv)
 					a->info.info_len = BUF;
 			}
 		}
-		/* What the kernel will see as the attach type, after flips. */
-		if (cmd == BPF_PROG_ATTACH || cmd == BPF_PROG_DETACH)
-			tcx_type = a->attach_type >= 44 && a->attach_type <= 47;
-		else if (cmd == BPF_PROG_QUERY)
-			tcx_type = a->query.attach_type >= 44 && a->query.attach_type <= 47;
-		else if (cmd == BPF_LINK_CREATE)
-			tcx_type = a->link_create.attach_type >= 44 && a->link_create.attach_type <= 47;
 		switch (pick(10)) {
 		case 0:
 			size = pick(sizeof(*a));
@@ -403,6 +397,19 @@ int main(int argc, char **argv)
 		default:
 			break;
 		}
+		/*
+		 * What the kernel will see as the attach type, after flips and
+		 * with a short attr (the missing bytes read as zero).
+		 */
+		if (cmd == BPF_PROG_ATTACH || cmd == BPF_PROG_DETACH)
+			tcx_type = size >= offsetof(union bpf_attr, attach_type) + 4 &&
+				   a->attach_type >= 44 && a->attach_type <= 47;
+		else if (cmd == BPF_PROG_QUERY)
+			tcx_type = size >= offsetof(union bpf_attr, query.attach_type) + 4 &&
+				   a->query.attach_type >= 44 && a->query.attach_type <= 47;
+		else if (cmd == BPF_LINK_CREATE)
+			tcx_type = size >= offsetof(union bpf_attr, link_create.attach_type) + 4 &&
+				   a->link_create.attach_type >= 44 && a->link_create.attach_type <= 47;
 		errno = 0;
 		ret = sys_bpf_sz(cmd, buf, size);
 		e = errno;

@@ -299,7 +299,8 @@ int main(void)
 	tap(snap_eq(&before, &after, "netns"),
 	    "priv netns: our hook unchanged by what happened in the other namespace");
 
-	/* 3. delete the namespace under the links */
+	/* 3. delete the namespace under the links (our fd would keep it) */
+	close(nsfd);
 	if (lpin >= 0)
 		close(lpin);	/* the pin holds it */
 	p4_id = prog_id_of(p4);

@@ -157,10 +157,11 @@ static uint64_t any_ptr(void *good)
 	}
 }
 
-static void keep_link(int fd)
+/* Keep a new link in slot @i (picked before the call: the sequence of
+ * random numbers must not depend on the kernel's answers). */
+static void keep_link(int fd, int i)
 {
 	struct bpf_link_info info;
-	int i = pick(NLINKS);
 
 	if (link_fds[i] >= 0) {
 		close(link_fds[i]);
@@ -168,6 +169,21 @@ static void keep_link(int fd)
 	}
 	link_fds[i] = fd;
 	link_ids[i] = link_info(fd, &info) ? 0 : info.id;
+}
+
+/* The u32 at @off as the kernel reads it from an attr of @size bytes. */
+static uint32_t seen_u32(const unsigned char *buf, unsigned int size, unsigned int off)
+{
+	uint32_t v = 0;
+
+	if (size > off)
+		memcpy(&v, buf + off, size - off < 4 ? size - off : 4);
+	return v;
+}
+
+static bool is_tcx(uint32_t attach_type)
+{
+	return attach_type >= 44 && attach_type <= 47;
 }
 
 static int n_ok, n_fail;
@@ -293,7 +309,7 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < calls; i++) {
 		union bpf_attr *a = (union bpf_attr *)buf;
-		unsigned int size = sizeof(*a), cmd, k;
+		unsigned int size = sizeof(*a), cmd, k, slot = pick(NLINKS);
 		enum op op;
 		bool tcx_type = true;
 
@@ -402,19 +418,17 @@ int main(int argc, char **argv)
 		 * with a short attr (the missing bytes read as zero).
 		 */
 		if (cmd == BPF_PROG_ATTACH || cmd == BPF_PROG_DETACH)
-			tcx_type = size >= offsetof(union bpf_attr, attach_type) + 4 &&
-				   a->attach_type >= 44 && a->attach_type <= 47;
+			tcx_type = is_tcx(seen_u32(buf, size, offsetof(union bpf_attr, attach_type)));
 		else if (cmd == BPF_PROG_QUERY)
-			tcx_type = size >= offsetof(union bpf_attr, query.attach_type) + 4 &&
-				   a->query.attach_type >= 44 && a->query.attach_type <= 47;
+			tcx_type = is_tcx(seen_u32(buf, size, offsetof(union bpf_attr, query.attach_type)));
 		else if (cmd == BPF_LINK_CREATE)
-			tcx_type = size >= offsetof(union bpf_attr, link_create.attach_type) + 4 &&
-				   a->link_create.attach_type >= 44 && a->link_create.attach_type <= 47;
+			tcx_type = is_tcx(seen_u32(buf, size,
+						   offsetof(union bpf_attr, link_create.attach_type)));
 		errno = 0;
 		ret = sys_bpf_sz(cmd, buf, size);
 		e = errno;
 		if (cmd == BPF_LINK_CREATE && ret >= 0)
-			keep_link(ret);
+			keep_link(ret, slot);
 		if (!tcx_type) {
 			other.calls[op]++;
 			if (ret >= 0)
@@ -424,8 +438,9 @@ int main(int argc, char **argv)
 			unchecked++;
 			/* A non-tcx attach type must not attach anything of ours. */
 			if (ret >= 0 && cmd == BPF_LINK_CREATE) {
-				printf("# call %lu: link create with attach type %u succeeded\n",
-				       i, a->link_create.attach_type);
+				printf("# call %lu: link create with attach type %u, size %u, prog fd %u, ifindex %u succeeded\n",
+				       i, a->link_create.attach_type, size, a->link_create.prog_fd,
+				       a->link_create.target_ifindex);
 				bad++;
 			}
 			continue;

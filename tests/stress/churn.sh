@@ -13,6 +13,14 @@ set -uo pipefail
 mode=${1:?mode} secs=${2:?secs}
 end=$((SECONDS + secs))
 rounds=0
+# tcx_stress stops us with SIGTERM to our process group when its time is up
+ns=tcxsns$$
+stopped() {
+	[ "$mode" != netns ] || q ip netns del "$ns"
+	echo "# churn $mode: $rounds rounds (stopped)"
+	exit 0
+}
+trap stopped TERM
 q() { "$@" >/dev/null 2>&1; }
 
 veth_up() {
@@ -41,7 +49,6 @@ while [ "$SECONDS" -lt "$end" ]; do
 		sleep 0.3
 		;;
 	netns)
-		ns=tcxsns$$
 		q ip netns add "$ns"
 		q ip link set tcxsv1 netns "$ns"
 		q ip -n "$ns" link set tcxsv1 up

@@ -584,10 +584,15 @@ static pid_t churn_start(const char *script, const char *mode, int secs)
 {
 	char s[16];
 	pid_t pid = fork();
+	int fd;
 
 	if (pid)
 		return pid;
 	setpgid(0, 0);
+	/* bash's "Terminated" notes about children we stop are noise */
+	fd = open("/dev/null", O_WRONLY);
+	if (fd >= 0)
+		dup2(fd, 2);
 	snprintf(s, sizeof(s), "%d", secs);
 	execlp("bash", "bash", script, mode, s, (char *)NULL);
 	_exit(127);
@@ -738,22 +743,26 @@ int main(int argc, char **argv)
 		anchor_devices();
 		usleep(20000);
 	}
+	/*
+	 * Stop: the churn right away (a round can take long on a slow guest;
+	 * churn.sh reports its rounds on SIGTERM), then the threads, which
+	 * finish the call they are in.
+	 */
 	stop = 1;
+	for (i = 0; churn && i < 3; i++)
+		kill(-churns[i], SIGTERM);
 	for (i = 0; i < nthreads; i++)
 		pthread_join(ws[i].th, NULL);
 	pthread_join(traffic, NULL);
+	printf("# threads stopped %ld s after the start\n", (long)(time(NULL) - t0));
 	for (i = 0; churn && i < 3; i++) {
 		int st;
 
-		/* churn.sh ends by itself after SECS; give it a little time. */
-		for (j = 0; j < 100 && waitpid(churns[i], &st, WNOHANG) == 0; j++)
-			usleep(100000);
-		if (j == 100) {
-			kill(-churns[i], SIGTERM);
-			waitpid(churns[i], &st, 0);
-		}
+		waitpid(churns[i], &st, 0);
 	}
-	printf("# ran %ld s, %lu frames sent\n", (long)(time(NULL) - t0), frames);
+	printf("# ran %ld s (churn stopped too), %lu frames sent\n", (long)(time(NULL) - t0), frames);
+	/* a namespace a stopped churn left behind takes its veth end along */
+	sh("for n in $(ip netns list | awk '/^tcxsns/ {print $1}'); do ip netns del $n; done");
 
 	/* Release every link: anchors, then the workers' (unpin, close). */
 	for (i = 0; i < (int)n_anchor_fds; i++)
@@ -816,7 +825,8 @@ int main(int argc, char **argv)
 		close(prog_fds[i]);
 	close(other_prog_fd);
 	close(map_fd);
-	for (i = 0; i < 100 && our_objects_left(&left_p, &left_l); i++)
+	/* namespace cleanup and frees are asynchronous: give them time */
+	for (i = 0; i < 300 && our_objects_left(&left_p, &left_l); i++)
 		usleep(100000);
 	tap(!left_p && !left_l, "stress: no program or tcx link of ours left (%d programs, %d links)",
 	    left_p, left_l);

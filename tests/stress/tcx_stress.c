@@ -73,6 +73,46 @@ static uint32_t anchored[NANCHORS];	/* ifindexes with both anchors */
 static int anchor_fds[2 * NANCHORS];
 static unsigned int n_anchored, n_anchor_fds;
 
+/*
+ * Current ifindex of each device (0: missing), refreshed by the main thread
+ * from sysfs. Not if_nametoindex(): for a missing name its ioctl asks the
+ * kernel to load a "netdev-NAME" module, which runs modprobe each time
+ * (seconds on a slow guest).
+ */
+static uint32_t cur_idx[3];
+
+static uint32_t sysfs_ifindex(const char *name)
+{
+	char path[64], buf[16];
+	ssize_t r;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/ifindex", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	r = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (r <= 0)
+		return 0;
+	buf[r] = 0;
+	return strtoul(buf, NULL, 10);
+}
+
+static void refresh_ifindexes(void)
+{
+	unsigned int d;
+
+	for (d = 0; d < 3; d++)
+		__atomic_store_n(&cur_idx[d], sysfs_ifindex((const char *[]){ "tcxsd0", "tcxsv0", "tcxsv1" }[d]),
+				 __ATOMIC_RELAXED);
+}
+
+static uint32_t dev_ifindex(unsigned int d)
+{
+	return __atomic_load_n(&cur_idx[d], __ATOMIC_RELAXED);
+}
+
 static bool is_anchored(uint32_t ifindex)
 {
 	unsigned int i, n = __atomic_load_n(&n_anchored, __ATOMIC_ACQUIRE);
@@ -91,7 +131,7 @@ static void anchor_devices(void)
 	int fd, ok;
 
 	for (d = 0; d < 3; d++) {
-		idx = if_nametoindex((const char *[]){ "tcxsd0", "tcxsv0", "tcxsv1" }[d]);
+		idx = dev_ifindex(d);
 		if (!idx || is_anchored(idx) || n_anchored >= NANCHORS)
 			continue;
 		for (t = 0, ok = 0; t < 2; t++) {
@@ -160,7 +200,7 @@ static uint32_t pick_ifindex(struct worker *w)
 		return 0xffffffff;
 	/* a device that exists now, if any does (they come and go) */
 	for (r = pick(w, NDEVS), idx = 0; !idx && r < 2 * NDEVS; r++)
-		idx = if_nametoindex(devs[r % NDEVS]);
+		idx = dev_ifindex(r % NDEVS);
 	return idx ? idx : 0x7ffffff0;
 }
 
@@ -560,7 +600,7 @@ static void *traffic_main(void *arg)
 	for (i = 0; !stop; i++) {
 		memset(&sll, 0, sizeof(sll));
 		sll.sll_family = AF_PACKET;
-		sll.sll_ifindex = if_nametoindex(devs[i % NDEVS]);
+		sll.sll_ifindex = dev_ifindex(i % NDEVS);
 		sll.sll_halen = 6;
 		memset(sll.sll_addr, 0xff, 6);
 		if (sll.sll_ifindex &&
@@ -728,6 +768,7 @@ int main(int argc, char **argv)
 	if (!ws)
 		return 1;
 	stop = 0;
+	refresh_ifindexes();
 	for (i = 0; churn && i < 3; i++)
 		churns[i] = churn_start(churn, (const char *[]){ "qdisc", "dummy", "netns" }[i], secs);
 	pthread_create(&traffic, NULL, traffic_main, NULL);
@@ -740,6 +781,7 @@ int main(int argc, char **argv)
 	}
 	t0 = time(NULL);
 	while (time(NULL) - t0 < secs) {
+		refresh_ifindexes();
 		anchor_devices();
 		usleep(20000);
 	}
@@ -799,7 +841,7 @@ int main(int argc, char **argv)
 	/* Everything detached: the devices that exist now must end up empty. */
 	ok = true;
 	for (d = 0; d < NDEVS; d++) {
-		uint32_t idx = if_nametoindex(devs[d]), count;
+		uint32_t idx = sysfs_ifindex(devs[d]), count;
 		uint64_t rev;
 		int ret;
 

@@ -573,6 +573,11 @@ static void *worker_main(void *arg)
 			do_reopen(w);
 		else
 			do_link_info(w);
+		/*
+		 * Breathe: on a slow guest the calls that take the RTNL and
+		 * wait for RCU would otherwise keep the churn's ip/tc out.
+		 */
+		usleep(2000 + pick(w, 8000));
 	}
 	return NULL;
 }

@@ -15,13 +15,14 @@ define ensure_tree
 	@if [ -n "$$TREE" ]; then echo "using TREE=$$TREE as it is"; else $(S)/make-tree; fi
 endef
 
-.PHONY: help run check check-harness check-vm-paths check-configs bench check-series check-bisect check-full deps fetch tree \
+.PHONY: help run check stress check-harness check-vm-paths check-configs bench check-series check-bisect check-full deps fetch tree \
 	export kernel tools vm vm-test clean distclean
 
 help:
 	@echo 'tcx for Linux 6.1 -- targets:'
 	@echo '  run           deps, base, tree, debug kernel, tools, then boot it and run demo/run.sh'
 	@echo '  check         deps, base, tree, series checks, debug kernel, tools, tests in the VM'
+	@echo '  stress        stress, fuzz and privilege tests at full length in the VM (STRESS_SECS, FUZZ_CALLS, SEED)'
 	@echo '  check-series  patches/ vs series, apply without fuzz/offset, messages, checkpatch'
 	@echo '  check-bisect  build the vm kernel after each patch of the series (slow, not in CI)'
 	@echo '  check-full    whole test_progs on the base and on ours (vm flavour), no regressions'
@@ -98,6 +99,15 @@ check: deps fetch
 	@tests/harness/vm-paths.sh
 	@$(S)/vm-test
 	@$(S)/bench --smoke
+
+# Reliability and security tests (issue 11) at full length: 120 s of
+# concurrency stress, 100,000 fuzzed calls, the privilege/namespace tests.
+# make check runs the same guest test in short (tests/guest/60-stress.sh).
+stress: deps fetch
+	$(ensure_tree)
+	@$(S)/kernel
+	@$(S)/tools
+	@$(S)/stress
 
 clean:
 	rm -rf build/kernel-* build/tools-* build/linux/.kbuild-* build/vm-out build/logs \

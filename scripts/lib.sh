@@ -71,6 +71,14 @@ lock_dir() {
 	fi
 }
 
+# build_stress: the stress, fuzz and privilege tests of tests/stress/ into
+# $TOOLS_OUT/stress/ (scripts/tools, scripts/stress).
+build_stress() {
+	mkdir -p "$TOOLS_OUT/stress"
+	run_logged tools-stress make -C "$TOP/tests/stress" OUTPUT="$TOOLS_OUT/stress/" \
+		UAPI_INCLUDE="$TREE/tools/include/uapi"
+}
+
 # as_root CMD...: run CMD as root, through sudo when we are not root.
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

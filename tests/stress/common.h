@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shared helpers of the tcx stress, fuzz and privilege tests: raw bpf()
- * calls, program loading, per-command errno bookkeeping and the errno
- * sets each tcx command is documented to return.
+ * Shared helpers of the tcx stress, fuzz, privilege and fault tests: raw
+ * bpf() calls, program loading, per-command errno bookkeeping and the errno
+ * sets each tcx command is documented to return; common.c (linked into
+ * each of them) has the TAP printer, the shell runner, device setup and
+ * the scan for objects left behind.
  *
  * Errno sets (what the series documents; anything else is a test failure):
  *   attach (BPF_PROG_ATTACH) and link create: EINVAL (bad flags, relative
@@ -246,29 +248,34 @@ static inline int map_create(void)
 	return sys_bpf(BPF_MAP_CREATE, &attr);
 }
 
+/* BPF_OBJ_GET_INFO_BY_FD of @fd into @info (@len bytes, zeroed first). */
+static inline int obj_info(int fd, void *info, uint32_t len)
+{
+	union bpf_attr attr;
+
+	memset(info, 0, len);
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = fd;
+	attr.info.info_len = len;
+	attr.info.info = (unsigned long)info;
+	return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr);
+}
+
+static inline int prog_info(int fd, struct bpf_prog_info *info)
+{
+	return obj_info(fd, info, sizeof(*info));
+}
+
 static inline uint32_t prog_id_of(int fd)
 {
 	struct bpf_prog_info info;
-	union bpf_attr attr;
 
-	memset(&info, 0, sizeof(info));
-	memset(&attr, 0, sizeof(attr));
-	attr.info.bpf_fd = fd;
-	attr.info.info_len = sizeof(info);
-	attr.info.info = (unsigned long)&info;
-	return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) ? 0 : info.id;
+	return prog_info(fd, &info) ? 0 : info.id;
 }
 
 static inline int link_info(int fd, struct bpf_link_info *info)
 {
-	union bpf_attr attr;
-
-	memset(info, 0, sizeof(*info));
-	memset(&attr, 0, sizeof(attr));
-	attr.info.bpf_fd = fd;
-	attr.info.info_len = sizeof(*info);
-	attr.info.info = (unsigned long)info;
-	return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr);
+	return obj_info(fd, info, sizeof(*info));
 }
 
 /*
@@ -314,5 +321,120 @@ static inline int tcx_detach_all(uint32_t ifindex, uint32_t type)
 	}
 	return -ELOOP;
 }
+
+/*
+ * BPF_PROG_ATTACH / BPF_PROG_DETACH (@cmd) of @prog_fd (0: none) with
+ * @flags and the relative object @rel.
+ */
+static inline int tcx_opts(int cmd, uint32_t ifindex, uint32_t type, int prog_fd,
+			   uint32_t flags, int rel)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.target_ifindex = ifindex;
+	attr.attach_type = type;
+	attr.attach_bpf_fd = prog_fd;
+	attr.attach_flags = flags;
+	attr.relative_fd = rel;
+	return sys_bpf(cmd, &attr);
+}
+
+static inline int link_create(uint32_t ifindex, uint32_t type, int prog_fd)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = prog_fd;
+	attr.link_create.target_ifindex = ifindex;
+	attr.link_create.attach_type = type;
+	return sys_bpf(BPF_LINK_CREATE, &attr);
+}
+
+static inline int link_update(int link_fd, int prog_fd)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.link_update.link_fd = link_fd;
+	attr.link_update.new_prog_fd = prog_fd;
+	return sys_bpf(BPF_LINK_UPDATE, &attr);
+}
+
+static inline int link_detach(int link_fd)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.link_detach.link_fd = link_fd;
+	return sys_bpf(BPF_LINK_DETACH, &attr);
+}
+
+static inline int obj_pin(int fd, const char *path)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.bpf_fd = fd;
+	attr.pathname = (unsigned long)path;
+	return sys_bpf(BPF_OBJ_PIN, &attr);
+}
+
+static inline int obj_get(const char *path)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.pathname = (unsigned long)path;
+	return sys_bpf(BPF_OBJ_GET, &attr);
+}
+
+/* The xorshift64 generator of the seeded tests: next value of state @s. */
+static inline uint64_t xorshift64(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* Each of REPLACE, BEFORE, AFTER, ID and LINK with a chance of 1 in 3. */
+static inline uint32_t tcx_rand_flags(uint64_t *rng)
+{
+	static const uint32_t bits[] = { F_REPLACE, F_BEFORE, F_AFTER, F_ID, F_LINK };
+	uint32_t f = 0;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (xorshift64(rng) % 3 == 0)
+			f |= bits[i];
+	return f;
+}
+
+/* common.c: TAP lines, shell commands, devices, programs, leftovers. */
+
+/* Cases passed and failed so far (tap() counts them). */
+extern int n_ok, n_fail;
+
+/* One TAP line, "ok - NAME" or "not ok - NAME", NAME from @fmt. */
+void tap(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* "# @part: N passed, N failed"; the exit status: 0 if none failed. */
+int tap_summary(const char *part);
+
+/* Run the shell command @fmt; its exit status, -1 if it did not exit. */
+int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The first line of @path into @buf (room for @n); 0 or -1. */
+int read_file(const char *path, char *buf, size_t n);
+
+/* Create a dummy device @devs[0] and a veth pair @devs[1]/@devs[2] afresh. */
+int devs_create(const char *const devs[3]);
+void devs_delete(const char *const devs[3]);
+
+int progs_load(int *fds, uint32_t *ids, int n, const char *prefix, int pass_every);
+int ours_left(const char *prefix, int *progs, int *links);
+int ours_left_wait(const char *prefix, int *progs, int *links, int tries);
+bool tcx_hooks_emptied(uint32_t ifindex, const char *label, bool gone_ok);
 
 #endif

@@ -30,7 +30,6 @@
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <sys/wait.h>
 
 #include "common.h"
 
@@ -38,24 +37,6 @@
 #define DEV2 "tcxqd1"
 #define FS "/sys/kernel/debug/failslab/"
 #define MAX_N 200
-
-static int n_ok, n_fail;
-
-static void tap(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s - ", ok ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (ok)
-		n_ok++;
-	else
-		n_fail++;
-}
 
 static int write_file(const char *path, const char *val)
 {
@@ -66,29 +47,6 @@ static int write_file(const char *path, const char *val)
 	ret = write(fd, val, strlen(val)) == (ssize_t)strlen(val) ? 0 : -1;
 	close(fd);
 	return ret;
-}
-
-static int read_file(const char *path, char *buf, size_t n)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t r;
-
-	if (fd < 0)
-		return -1;
-	r = read(fd, buf, n - 1);
-	close(fd);
-	if (r < 0)
-		return -1;
-	buf[r] = 0;
-	buf[strcspn(buf, "\n")] = 0;
-	return 0;
-}
-
-static int sh(const char *cmd)
-{
-	int rc = system(cmd);
-
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
 static int nth_fd = -1;
@@ -134,40 +92,6 @@ static void snapshot(uint32_t ifindex, struct snap *s)
 	for (t = 0; t < 2; t++)
 		s->ret[t] = tcx_query(ifindex, TCX_INGRESS + t, s->ids[t], s->links[t], MAX_PROGS,
 				      &s->count[t], &s->rev[t]);
-}
-
-static int opts(int cmd, uint32_t ifindex, uint32_t type, int prog_fd, uint32_t flags, int rel)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.target_ifindex = ifindex;
-	attr.attach_type = type;
-	attr.attach_bpf_fd = prog_fd;
-	attr.attach_flags = flags;
-	attr.relative_fd = rel;
-	return sys_bpf(cmd, &attr);
-}
-
-static int link_create(uint32_t ifindex, uint32_t type, int prog_fd)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.link_create.prog_fd = prog_fd;
-	attr.link_create.target_ifindex = ifindex;
-	attr.link_create.attach_type = type;
-	return sys_bpf(BPF_LINK_CREATE, &attr);
-}
-
-static int link_update(int link_fd, int prog_fd)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.link_update.link_fd = link_fd;
-	attr.link_update.new_prog_fd = prog_fd;
-	return sys_bpf(BPF_LINK_UPDATE, &attr);
 }
 
 /* RTM_NEWQDISC / RTM_DELQDISC of clsact or ingress; 0 or -errno. */
@@ -234,22 +158,22 @@ static const char *qkind = "clsact";
 
 static int op_attach_empty(void)
 {
-	return opts(BPF_PROG_ATTACH, idx, TCX_EGRESS, progs[0], 0, 0) ? -errno : 0;
+	return tcx_opts(BPF_PROG_ATTACH, idx, TCX_EGRESS, progs[0], 0, 0) ? -errno : 0;
 }
 
 static void undo_attach_empty(void)
 {
-	opts(BPF_PROG_DETACH, idx, TCX_EGRESS, progs[0], 0, 0);
+	tcx_opts(BPF_PROG_DETACH, idx, TCX_EGRESS, progs[0], 0, 0);
 }
 
 static int op_attach_before(void)
 {
-	return opts(BPF_PROG_ATTACH, idx, TCX_INGRESS, progs[5], F_BEFORE, progs[2]) ? -errno : 0;
+	return tcx_opts(BPF_PROG_ATTACH, idx, TCX_INGRESS, progs[5], F_BEFORE, progs[2]) ? -errno : 0;
 }
 
 static void undo_attach_before(void)
 {
-	opts(BPF_PROG_DETACH, idx, TCX_INGRESS, progs[5], 0, 0);
+	tcx_opts(BPF_PROG_DETACH, idx, TCX_INGRESS, progs[5], 0, 0);
 }
 
 static int op_link_empty(void)
@@ -353,44 +277,13 @@ static void run_op(const struct fop *op)
 	    op->name, n - 1, failed, succeeded, bad);
 }
 
-static int ours_left(void)
-{
-	union bpf_attr attr;
-	uint32_t id = 0;
-	int fd, n = 0;
-
-	for (;;) {
-		struct bpf_prog_info info;
-
-		memset(&attr, 0, sizeof(attr));
-		attr.start_id = id;
-		if (sys_bpf(BPF_PROG_GET_NEXT_ID, &attr))
-			break;
-		id = attr.next_id;
-		memset(&attr, 0, sizeof(attr));
-		attr.prog_id = id;
-		fd = sys_bpf(BPF_PROG_GET_FD_BY_ID, &attr);
-		if (fd < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		memset(&attr, 0, sizeof(attr));
-		attr.info.bpf_fd = fd;
-		attr.info.info_len = sizeof(info);
-		attr.info.info = (unsigned long)&info;
-		if (!sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) && !strncmp(info.name, "tcxq_", 5))
-			n++;
-		close(fd);
-	}
-	return n;
-}
-
 int main(void)
 {
 	static const char *const knobs[] = { "ignore-gfp-wait", "probability", "times",
 					     "task-filter", "verbose", "interval" };
 	char saved[6][32], path[128];
 	struct snap s;
-	int i, l1, l2, left, mif;
+	int i, l1, l2, left, left_p, mif, ret;
 	bool ok;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -417,20 +310,15 @@ int main(void)
 	       "ip link add " DEV2 " type dummy && ip link set " DEV2 " up");
 	idx = if_nametoindex(DEV);
 	idx2 = if_nametoindex(DEV2);
-	for (i = 0; i < 8; i++) {
-		char name[16];
-
-		snprintf(name, sizeof(name), "tcxq_p%d", i);
-		progs[i] = prog_load(-1, name);
-	}
+	ret = progs_load(progs, NULL, 8, "tcxq_", 0);
 	nl = nl_open();
-	if (!idx || !idx2 || progs[7] < 0 || nl < 0) {
+	if (!idx || !idx2 || ret || nl < 0) {
 		tap(false, "fault: setup (devices, programs, netlink): %s", strerror(errno));
 		return 1;
 	}
 	/* ingress: progs 1, 2 by opts, 3 and 4 through links */
-	ok = !opts(BPF_PROG_ATTACH, idx, TCX_INGRESS, progs[1], 0, 0) &&
-	     !opts(BPF_PROG_ATTACH, idx, TCX_INGRESS, progs[2], 0, 0);
+	ok = !tcx_opts(BPF_PROG_ATTACH, idx, TCX_INGRESS, progs[1], 0, 0) &&
+	     !tcx_opts(BPF_PROG_ATTACH, idx, TCX_INGRESS, progs[2], 0, 0);
 	l1 = link_create(idx, TCX_INGRESS, progs[3]);
 	l2 = link_create(idx, TCX_INGRESS, progs[4]);
 	update_link = l2;
@@ -471,14 +359,11 @@ int main(void)
 	if (pwrite(mif, "1", 1, 0) != 1)
 		tap(false, "fault: make-it-fail: %s", strerror(errno));
 	{
-		union bpf_attr attr;
 		int r1, r2, r3, r4;
 
-		r1 = opts(BPF_PROG_DETACH, idx, TCX_INGRESS, progs[1], 0, 0);
-		r2 = opts(BPF_PROG_DETACH, idx, TCX_INGRESS, 0, F_BEFORE, 0);	/* 2 is first now */
-		memset(&attr, 0, sizeof(attr));
-		attr.link_detach.link_fd = l1;
-		r3 = sys_bpf(BPF_LINK_DETACH, &attr);
+		r1 = tcx_opts(BPF_PROG_DETACH, idx, TCX_INGRESS, progs[1], 0, 0);
+		r2 = tcx_opts(BPF_PROG_DETACH, idx, TCX_INGRESS, 0, F_BEFORE, 0);	/* 2 is first now */
+		r3 = link_detach(l1);
 		r4 = close(l2);
 		if (pwrite(mif, "0", 1, 0) != 1)
 			printf("# make-it-fail: %s\n", strerror(errno));
@@ -491,8 +376,7 @@ int main(void)
 	close(l1);
 	for (i = 0; i < 8; i++)
 		close(progs[i]);
-	for (i = 0; i < 100 && (left = ours_left()); i++)
-		usleep(100000);
+	left = ours_left_wait("tcxq_", &left_p, NULL, 100);
 	snapshot(idx, &s);
 	tap(!left && !s.count[0] && !s.count[1], "fault: nothing of ours left attached or loaded (%d)", left);
 	sh("ip link del " DEV "; ip link del " DEV2);
@@ -500,6 +384,5 @@ int main(void)
 		snprintf(path, sizeof(path), FS "%s", knobs[i]);
 		write_file(path, saved[i]);
 	}
-	printf("# fault: %d passed, %d failed\n", n_ok, n_fail);
-	return n_fail ? 1 : 0;
+	return tap_summary("fault");
 }

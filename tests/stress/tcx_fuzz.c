@@ -26,7 +26,6 @@
 #include <net/if.h>
 #include <stddef.h>
 #include <time.h>
-#include <sys/wait.h>
 
 #include "common.h"
 
@@ -38,10 +37,7 @@ static uint64_t rng;
 
 static uint64_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return xorshift64(&rng);
 }
 
 static unsigned int pick(unsigned int n)
@@ -117,13 +113,8 @@ static uint32_t any_type(void)
 
 static uint32_t any_flags(void)
 {
-	static const uint32_t bits[] = { F_REPLACE, F_BEFORE, F_AFTER, F_ID, F_LINK };
-	uint32_t f = 0;
-	unsigned int i;
+	uint32_t f = tcx_rand_flags(&rng);
 
-	for (i = 0; i < 5; i++)
-		if (pick(3) == 0)
-			f |= bits[i];
 	if (pick(10) == 0)
 		f |= 1U << pick(32);
 	if (pick(50) == 0)
@@ -186,87 +177,13 @@ static bool is_tcx(uint32_t attach_type)
 	return attach_type >= 44 && attach_type <= 47;
 }
 
-static int n_ok, n_fail;
-
-static void tap(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s - ", ok ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (ok)
-		n_ok++;
-	else
-		n_fail++;
-}
-
-static int sh(const char *cmd)
-{
-	int rc = system(cmd);
-
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-static int ours_left(void)
-{
-	union bpf_attr attr;
-	uint32_t id = 0;
-	int fd, n = 0;
-
-	for (;;) {
-		struct bpf_prog_info info;
-
-		memset(&attr, 0, sizeof(attr));
-		attr.start_id = id;
-		if (sys_bpf(BPF_PROG_GET_NEXT_ID, &attr))
-			break;
-		id = attr.next_id;
-		memset(&attr, 0, sizeof(attr));
-		attr.prog_id = id;
-		fd = sys_bpf(BPF_PROG_GET_FD_BY_ID, &attr);
-		if (fd < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		memset(&attr, 0, sizeof(attr));
-		attr.info.bpf_fd = fd;
-		attr.info.info_len = sizeof(info);
-		attr.info.info = (unsigned long)&info;
-		if (!sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) && !strncmp(info.name, "tcxf_", 5))
-			n++;
-		close(fd);
-	}
-	id = 0;
-	for (;;) {
-		struct bpf_link_info info;
-
-		memset(&attr, 0, sizeof(attr));
-		attr.start_id = id;
-		if (sys_bpf(BPF_LINK_GET_NEXT_ID, &attr))
-			break;
-		id = attr.next_id;
-		memset(&attr, 0, sizeof(attr));
-		attr.link_id = id;
-		fd = sys_bpf(BPF_LINK_GET_FD_BY_ID, &attr);
-		if (fd < 0)
-			continue;
-		if (!link_info(fd, &info) && info.type == LINK_TYPE_TCX)
-			n++;
-		close(fd);
-	}
-	return n;
-}
-
 int main(int argc, char **argv)
 {
 	unsigned long calls = 100000, i, unchecked = 0, bad = 0, big = 0, small = 0, flipped = 0;
 	uint64_t seed = (uint64_t)time(NULL);
 	static struct stats st, other;
 	unsigned char buf[BUF], info[BUF];
-	int opt, d, ret, e, left;
+	int opt, d, ret, e, left, left_p, left_l;
 	bool ok;
 
 	while ((opt = getopt(argc, argv, "n:s:")) != -1) {
@@ -283,22 +200,13 @@ int main(int argc, char **argv)
 	       (unsigned long long)seed, calls, (unsigned long long)seed, calls);
 	rng = seed * 0x9e3779b97f4a7c15ULL + 1;
 
-	sh("ip link del tcxfd0 2>/dev/null; ip link del tcxfv0 2>/dev/null;"
-	   "ip link add tcxfd0 type dummy && ip link set tcxfd0 up &&"
-	   "ip link add tcxfv0 type veth peer name tcxfv1 &&"
-	   "ip link set tcxfv0 up && ip link set tcxfv1 up");
+	devs_create(devs);
 	for (d = 0; d < NDEVS; d++)
 		dev_idx[d] = if_nametoindex(devs[d]);
-	for (d = 0; d < NPROGS; d++) {
-		char name[16];
-
-		snprintf(name, sizeof(name), "tcxf_p%d", d);
-		prog_fds[d] = prog_load(d % 2 ? -1 : 0, name);
-		prog_ids[d] = prog_id_of(prog_fds[d]);
-	}
+	ret = progs_load(prog_fds, prog_ids, NPROGS, "tcxf_", 2);
 	other_prog_fd = prog_load_type(BPF_PROG_TYPE_SOCKET_FILTER, 0, "tcxf_sockf");
 	map_fd = map_create();
-	if (!dev_idx[0] || !dev_idx[1] || prog_fds[0] < 0 || other_prog_fd < 0 || map_fd < 0) {
+	if (!dev_idx[0] || !dev_idx[1] || ret || other_prog_fd < 0 || map_fd < 0) {
 		tap(false, "fuzz: setup (devices, programs, map): %s", strerror(errno));
 		return 1;
 	}
@@ -456,41 +364,29 @@ int main(int argc, char **argv)
 			close(link_fds[d]);
 	ok = true;
 	for (d = 1; d <= 256 + NDEVS; d++) {
-		uint32_t idx = d <= 256 ? (uint32_t)d : dev_idx[d - 257], count, t;
-		uint64_t rev;
+		uint32_t idx = d <= 256 ? (uint32_t)d : dev_idx[d - 257];
+		char label[32];
 
-		for (t = TCX_INGRESS; t <= TCX_EGRESS; t++) {
-			ret = tcx_detach_all(idx, t);
-			if (ret) {
-				printf("# ifindex %u type %u: detach: %s\n", idx, t, strerror(-ret));
-				ok = false;
-			}
-			ret = tcx_query(idx, t, NULL, NULL, 0, &count, &rev);
-			if ((ret && errno != ENODEV) || (!ret && count)) {
-				printf("# ifindex %u type %u: query %d count %u after cleanup\n",
-				       idx, t, ret, count);
-				ok = false;
-			}
-		}
+		snprintf(label, sizeof(label), "ifindex %u", idx);
+		if (!tcx_hooks_emptied(idx, label, true))
+			ok = false;
 	}
 	for (d = 0; d < NPROGS; d++)
 		close(prog_fds[d]);
 	close(other_prog_fd);
 	close(map_fd);
-	for (d = 0; d < 100 && (left = ours_left()); d++)
-		usleep(100000);
+	left = ours_left_wait("tcxf_", &left_p, &left_l, 100);
 
 	tap(bad == 0, "fuzz: %lu calls (seed %llu): every errno documented for its command (%lu bad)",
 	    calls, (unsigned long long)seed, bad);
 	tap(ok, "fuzz: after closing every link, fd-less detach empties every hook, counts 0");
 	tap(left == 0, "fuzz: no program or tcx link of ours left (%d)", left);
-	sh("ip link del tcxfd0 2>/dev/null; ip link del tcxfv0 2>/dev/null");
+	devs_delete(devs);
 	printf("# fuzz: %lu calls, %lu with a flipped byte, %lu short attrs, %lu long attrs, %lu with non-tcx attach types\n",
 	       calls, flipped, small, big, unchecked);
 	printf("# tcx attach types and link/info commands:\n");
 	stats_print(&st);
 	printf("# other attach types (recorded, not judged):\n");
 	stats_print(&other);
-	printf("# fuzz: %d passed, %d failed\n", n_ok, n_fail);
-	return n_fail ? 1 : 0;
+	return tap_summary("fuzz");
 }

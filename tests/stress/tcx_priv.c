@@ -33,37 +33,6 @@
 #define NS "tcxpns"
 #define PIN "/sys/fs/bpf/tcxpriv_link"
 
-static int n_ok, n_fail;
-
-static void tap(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s - ", ok ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (ok)
-		n_ok++;
-	else
-		n_fail++;
-}
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 /* ret < 0 with errno @e; prints what happened otherwise. */
 static bool fails_with(int ret, int e, const char *what)
 {
@@ -74,39 +43,6 @@ static bool fails_with(int ret, int e, const char *what)
 	else
 		printf("# %s: %s (%d), expected %s\n", what, errno_name(errno), errno, errno_name(e));
 	return false;
-}
-
-static int opts(int cmd, uint32_t ifindex, uint32_t type, int prog_fd, uint32_t flags)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.target_ifindex = ifindex;
-	attr.attach_type = type;
-	attr.attach_bpf_fd = prog_fd > 0 ? prog_fd : 0;
-	attr.attach_flags = flags;
-	return sys_bpf(cmd, &attr);
-}
-
-static int link_create(uint32_t ifindex, uint32_t type, int prog_fd)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.link_create.prog_fd = prog_fd;
-	attr.link_create.target_ifindex = ifindex;
-	attr.link_create.attach_type = type;
-	return sys_bpf(BPF_LINK_CREATE, &attr);
-}
-
-static int link_update(int link_fd, int prog_fd)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.link_update.link_fd = link_fd;
-	attr.link_update.new_prog_fd = prog_fd;
-	return sys_bpf(BPF_LINK_UPDATE, &attr);
 }
 
 struct snap {
@@ -167,14 +103,14 @@ static int unprivileged(const char *label, uint64_t keep, uint32_t ifindex,
 			tap(false, "priv %s: capset: %s", label, strerror(errno));
 			_exit(1);
 		}
-		tap(fails_with(opts(BPF_PROG_ATTACH, ifindex, TCX_INGRESS, spare_fd, 0), EPERM,
+		tap(fails_with(tcx_opts(BPF_PROG_ATTACH, ifindex, TCX_INGRESS, spare_fd, 0, 0), EPERM,
 			       "attach"), "priv %s: opts attach refused with EPERM", label);
-		tap(fails_with(opts(BPF_PROG_DETACH, ifindex, TCX_INGRESS, attached_fd, 0), EPERM,
+		tap(fails_with(tcx_opts(BPF_PROG_DETACH, ifindex, TCX_INGRESS, attached_fd, 0, 0), EPERM,
 			       "detach"), "priv %s: detach of an attached program refused with EPERM",
 		    label);
-		tap(fails_with(opts(BPF_PROG_DETACH, ifindex, TCX_INGRESS, 0, 0), EPERM,
+		tap(fails_with(tcx_opts(BPF_PROG_DETACH, ifindex, TCX_INGRESS, 0, 0, 0), EPERM,
 			       "fd-less detach"), "priv %s: fd-less detach refused with EPERM", label);
-		tap(fails_with(opts(BPF_PROG_DETACH, ifindex, TCX_INGRESS, 0, F_BEFORE), EPERM,
+		tap(fails_with(tcx_opts(BPF_PROG_DETACH, ifindex, TCX_INGRESS, 0, F_BEFORE, 0), EPERM,
 			       "fd-less detach BEFORE"),
 		    "priv %s: fd-less detach BPF_F_BEFORE refused with EPERM", label);
 		tap(fails_with(tcx_query(ifindex, TCX_INGRESS, NULL, NULL, 0, &count, NULL), EPERM,
@@ -240,7 +176,7 @@ int main(void)
 		tap(false, "priv: load programs: %s", strerror(errno));
 		return 1;
 	}
-	ret = opts(BPF_PROG_ATTACH, idx, TCX_INGRESS, p1, 0);
+	ret = tcx_opts(BPF_PROG_ATTACH, idx, TCX_INGRESS, p1, 0, 0);
 	l1 = link_create(idx, TCX_INGRESS, p2);
 	tap(!ret && l1 >= 0, "priv: root attaches an opts program and a link to " DEV " ingress");
 	snapshot(idx, TCX_INGRESS, &before);
@@ -265,14 +201,15 @@ int main(void)
 	tap(!ns.ret && ns.count == 0 && ns.rev == 1,
 	    "priv netns: same ifindex in another namespace is another, empty hook (count %u rev %llu)",
 	    ns.count, (unsigned long long)ns.rev);
-	tap(fails_with(opts(BPF_PROG_DETACH, idx, TCX_INGRESS, p1, 0), ENOENT, "netns detach p1"),
+	tap(fails_with(tcx_opts(BPF_PROG_DETACH, idx, TCX_INGRESS, p1, 0, 0), ENOENT, "netns detach p1"),
 	    "priv netns: our program cannot be detached from there (ENOENT)");
-	tap(fails_with(opts(BPF_PROG_DETACH, idx, TCX_INGRESS, 0, 0), ENOENT, "netns fd-less detach"),
+	tap(fails_with(tcx_opts(BPF_PROG_DETACH, idx, TCX_INGRESS, 0, 0, 0), ENOENT,
+		       "netns fd-less detach"),
 	    "priv netns: fd-less detach there finds nothing (ENOENT)");
 	tap(fails_with(tcx_query(idx + 1000, TCX_INGRESS, NULL, NULL, 0, &count, NULL), ENODEV,
 		       "netns query of a missing ifindex"),
 	    "priv netns: query of an ifindex the namespace does not have: ENODEV");
-	ret = opts(BPF_PROG_ATTACH, idx, TCX_INGRESS, p3, 0);
+	ret = tcx_opts(BPF_PROG_ATTACH, idx, TCX_INGRESS, p3, 0, 0);
 	snapshot(idx, TCX_INGRESS, &ns);
 	p3_id = prog_id_of(p3);
 	tap(!ret && ns.count == 1 && ns.ids[0] == p3_id,
@@ -280,14 +217,8 @@ int main(void)
 	lpin = link_create(idx, TCX_INGRESS, p4);
 	lfd = link_create(idx, TCX_EGRESS, p5);
 	ok = lpin >= 0 && lfd >= 0;
-	if (ok) {
-		union bpf_attr attr;
-
-		memset(&attr, 0, sizeof(attr));
-		attr.bpf_fd = lpin;
-		attr.pathname = (unsigned long)PIN;
-		ok = !sys_bpf(BPF_OBJ_PIN, &attr);
-	}
+	if (ok)
+		ok = !obj_pin(lpin, PIN);
 	tap(ok, "priv netns: a pinned and an unpinned link on the namespace's device");
 	lpin_id = ok && !link_info(lpin, &info) ? info.id : 0;
 	lfd_id = ok && !link_info(lfd, &info) ? info.id : 0;
@@ -315,13 +246,7 @@ int main(void)
 		usleep(100000);
 	}
 	tap(ok, "priv netns del: unpinned link reads tcx.ifindex 0 (after %d ms)", i * 100);
-	{
-		union bpf_attr attr;
-
-		memset(&attr, 0, sizeof(attr));
-		attr.pathname = (unsigned long)PIN;
-		lget = sys_bpf(BPF_OBJ_GET, &attr);
-	}
+	lget = obj_get(PIN);
 	tap(lget >= 0 && !link_info(lget, &info) && info.tcx.ifindex == 0 && info.id == lpin_id &&
 	    info.type == LINK_TYPE_TCX,
 	    "priv netns del: pinned link reads tcx.ifindex 0");
@@ -344,13 +269,12 @@ int main(void)
 
 	/* cleanup of the initial namespace's hook */
 	close(l1);
-	ret = opts(BPF_PROG_DETACH, idx, TCX_INGRESS, p1, 0);
+	ret = tcx_opts(BPF_PROG_DETACH, idx, TCX_INGRESS, p1, 0, 0);
 	snapshot(idx, TCX_INGRESS, &after);
 	tap(!ret && !after.ret && after.count == 0, "priv: link closed, program detached, count 0");
 	close(p1);
 	close(p2);
 	close(p6);
 	sh("ip link del " DEV);
-	printf("# priv: %d passed, %d failed\n", n_ok, n_fail);
-	return n_fail ? 1 : 0;
+	return tap_summary("priv");
 }

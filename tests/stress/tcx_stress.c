@@ -84,19 +84,9 @@ static uint32_t cur_idx[3];
 static uint32_t sysfs_ifindex(const char *name)
 {
 	char path[64], buf[16];
-	ssize_t r;
-	int fd;
 
 	snprintf(path, sizeof(path), "/sys/class/net/%s/ifindex", name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return 0;
-	r = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (r <= 0)
-		return 0;
-	buf[r] = 0;
-	return strtoul(buf, NULL, 10);
+	return read_file(path, buf, sizeof(buf)) ? 0 : strtoul(buf, NULL, 10);
 }
 
 static void refresh_ifindexes(void)
@@ -104,8 +94,7 @@ static void refresh_ifindexes(void)
 	unsigned int d;
 
 	for (d = 0; d < 3; d++)
-		__atomic_store_n(&cur_idx[d], sysfs_ifindex((const char *[]){ "tcxsd0", "tcxsv0", "tcxsv1" }[d]),
-				 __ATOMIC_RELAXED);
+		__atomic_store_n(&cur_idx[d], sysfs_ifindex(devs[d]), __ATOMIC_RELAXED);
 }
 
 static uint32_t dev_ifindex(unsigned int d)
@@ -125,7 +114,6 @@ static bool is_anchored(uint32_t ifindex)
 
 static void anchor_devices(void)
 {
-	union bpf_attr attr;
 	unsigned int d, t;
 	uint32_t idx;
 	int fd, ok;
@@ -135,11 +123,7 @@ static void anchor_devices(void)
 		if (!idx || is_anchored(idx) || n_anchored >= NANCHORS)
 			continue;
 		for (t = 0, ok = 0; t < 2; t++) {
-			memset(&attr, 0, sizeof(attr));
-			attr.link_create.prog_fd = anchor_prog;
-			attr.link_create.target_ifindex = idx;
-			attr.link_create.attach_type = TCX_INGRESS + t;
-			fd = sys_bpf(BPF_LINK_CREATE, &attr);
+			fd = link_create(idx, TCX_INGRESS + t, anchor_prog);
 			if (fd >= 0) {
 				anchor_fds[n_anchor_fds++] = fd;
 				ok++;
@@ -178,10 +162,7 @@ struct worker {
 
 static uint64_t rnd(struct worker *w)
 {
-	w->rng ^= w->rng << 13;
-	w->rng ^= w->rng >> 7;
-	w->rng ^= w->rng << 17;
-	return w->rng;
+	return xorshift64(&w->rng);
 }
 
 static unsigned int pick(struct worker *w, unsigned int n)
@@ -211,14 +192,7 @@ static uint32_t pick_type(struct worker *w)
 
 static uint32_t pick_flags(struct worker *w)
 {
-	static const uint32_t bits[] = { F_REPLACE, F_BEFORE, F_AFTER, F_ID, F_LINK };
-	uint32_t f = 0;
-	unsigned int i;
-
-	for (i = 0; i < 5; i++)
-		if (pick(w, 3) == 0)
-			f |= bits[i];
-	return f;
+	return tcx_rand_flags(&w->rng);
 }
 
 static struct link_slot *any_link(struct worker *w)
@@ -472,12 +446,9 @@ static void do_link_update(struct worker *w)
 static void do_link_detach(struct worker *w)
 {
 	struct link_slot *l = used_link(w);
-	union bpf_attr attr;
 	int ret;
 
-	memset(&attr, 0, sizeof(attr));
-	attr.link_detach.link_fd = l->fd >= 0 ? l->fd : 9999;
-	ret = sys_bpf(BPF_LINK_DETACH, &attr);
+	ret = link_detach(l->fd >= 0 ? l->fd : 9999);
 	errno_check(w, OP_LINK_DETACH, ret, "link detach");
 }
 
@@ -505,7 +476,6 @@ static void do_link_info(struct worker *w)
 static void do_pin(struct worker *w)
 {
 	struct link_slot *l = any_link(w);
-	union bpf_attr attr;
 	int ret;
 
 	if (l->fd < 0)
@@ -517,10 +487,7 @@ static void do_pin(struct worker *w)
 		return;
 	}
 	snprintf(l->pin, sizeof(l->pin), "%s/w%d_%u", pin_dir, w->id, w->pins++);
-	memset(&attr, 0, sizeof(attr));
-	attr.bpf_fd = l->fd;
-	attr.pathname = (unsigned long)l->pin;
-	ret = sys_bpf(BPF_OBJ_PIN, &attr);
+	ret = obj_pin(l->fd, l->pin);
 	errno_check(w, OP_PIN, ret, l->pin);
 	if (ret)
 		l->pin[0] = 0;
@@ -530,15 +497,12 @@ static void do_pin(struct worker *w)
 static void do_reopen(struct worker *w)
 {
 	struct link_slot *l = any_link(w);
-	union bpf_attr attr;
 	int ret;
 
 	if (!l->pin[0])
 		return;
 	slot_close(w, l);
-	memset(&attr, 0, sizeof(attr));
-	attr.pathname = (unsigned long)l->pin;
-	ret = sys_bpf(BPF_OBJ_GET, &attr);
+	ret = obj_get(l->pin);
 	errno_check(w, OP_GET_PINNED, ret, l->pin);
 	if (ret >= 0)
 		l->fd = ret;
@@ -618,13 +582,6 @@ static void *traffic_main(void *arg)
 	return NULL;
 }
 
-static int sh(const char *cmd)
-{
-	int rc = system(cmd);
-
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 static pid_t churn_start(const char *script, const char *mode, int secs)
 {
 	char s[16];
@@ -643,86 +600,16 @@ static pid_t churn_start(const char *script, const char *mode, int secs)
 	_exit(127);
 }
 
-static int n_ok, n_fail;
-
-static void tap(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s - ", ok ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (ok)
-		n_ok++;
-	else
-		n_fail++;
-}
-
-/* Names of our programs start with "tcxs_"; count those still loaded. */
-static int our_objects_left(int *progs, int *links)
-{
-	union bpf_attr attr;
-	uint32_t id = 0;
-	int fd;
-
-	*progs = *links = 0;
-	for (;;) {
-		struct bpf_prog_info info;
-
-		memset(&attr, 0, sizeof(attr));
-		attr.start_id = id;
-		if (sys_bpf(BPF_PROG_GET_NEXT_ID, &attr))
-			break;
-		id = attr.next_id;
-		memset(&attr, 0, sizeof(attr));
-		attr.prog_id = id;
-		fd = sys_bpf(BPF_PROG_GET_FD_BY_ID, &attr);
-		if (fd < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		memset(&attr, 0, sizeof(attr));
-		attr.info.bpf_fd = fd;
-		attr.info.info_len = sizeof(info);
-		attr.info.info = (unsigned long)&info;
-		if (!sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) && !strncmp(info.name, "tcxs_", 5))
-			(*progs)++;
-		close(fd);
-	}
-	id = 0;
-	for (;;) {
-		struct bpf_link_info info;
-
-		memset(&attr, 0, sizeof(attr));
-		attr.start_id = id;
-		if (sys_bpf(BPF_LINK_GET_NEXT_ID, &attr))
-			break;
-		id = attr.next_id;
-		memset(&attr, 0, sizeof(attr));
-		attr.link_id = id;
-		fd = sys_bpf(BPF_LINK_GET_FD_BY_ID, &attr);
-		if (fd < 0)
-			continue;
-		if (!link_info(fd, &info) && info.type == LINK_TYPE_TCX)
-			(*links)++;
-		close(fd);
-	}
-	return *progs + *links;
-}
-
 int main(int argc, char **argv)
 {
 	const char *churn = NULL;
 	struct worker *ws;
 	struct stats total;
 	unsigned long queries = 0, revc = 0, bq = 0, br = 0, bi = 0, be = 0;
-	int secs = 120, nthreads = 4, opt, i, j, d, t, left_p, left_l;
+	int secs = 120, nthreads = 4, opt, i, j, d, left_p, left_l;
 	uint64_t seed = (uint64_t)time(NULL);
 	pthread_t traffic;
 	pid_t churns[3];
-	char cmd[256];
 	time_t t0;
 	bool ok;
 
@@ -745,21 +632,11 @@ int main(int argc, char **argv)
 	printf("# tcx_stress: %d threads, %d s, seed %llu\n", nthreads, secs,
 	       (unsigned long long)seed);
 
-	sh("ip link del tcxsd0 2>/dev/null; ip link del tcxsv0 2>/dev/null;"
-	   "ip link add tcxsd0 type dummy && ip link set tcxsd0 up &&"
-	   "ip link add tcxsv0 type veth peer name tcxsv1 &&"
-	   "ip link set tcxsv0 up && ip link set tcxsv1 up");
+	devs_create(devs);
 	mkdir(pin_dir, 0700);
-	for (i = 0; i < NPROGS; i++) {
-		char name[16];
-
-		snprintf(name, sizeof(name), "tcxs_p%d", i);
-		prog_fds[i] = prog_load(i % 3 ? -1 : 0, name);	/* TCX_NEXT / TCX_PASS */
-		if (prog_fds[i] < 0) {
-			tap(false, "stress: load programs (%s)", strerror(errno));
-			return 1;
-		}
-		prog_ids[i] = prog_id_of(prog_fds[i]);
+	if (progs_load(prog_fds, prog_ids, NPROGS, "tcxs_", 3)) {
+		tap(false, "stress: load programs (%s)", strerror(errno));
+		return 1;
 	}
 	other_prog_fd = prog_load_type(BPF_PROG_TYPE_SOCKET_FILTER, 0, "tcxs_sockf");
 	anchor_prog = prog_load(-1, "tcxs_anchor");
@@ -830,8 +707,7 @@ int main(int argc, char **argv)
 		bi += ws[i].bad_info;
 		be += ws[i].bad_errno;
 	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", pin_dir);
-	sh(cmd);
+	sh("rm -rf '%s'", pin_dir);
 
 	tap(be == 0, "stress: every errno documented for its command (%lu undocumented)", be);
 	tap(bq == 0, "stress: %lu queries: count <= 63, ids returned == min(count, buffer), ENOSPC only when short (%lu bad)",
@@ -846,25 +722,10 @@ int main(int argc, char **argv)
 	/* Everything detached: the devices that exist now must end up empty. */
 	ok = true;
 	for (d = 0; d < NDEVS; d++) {
-		uint32_t idx = sysfs_ifindex(devs[d]), count;
-		uint64_t rev;
-		int ret;
+		uint32_t idx = sysfs_ifindex(devs[d]);
 
-		if (!idx)
-			continue;
-		for (t = TCX_INGRESS; t <= TCX_EGRESS; t++) {
-			ret = tcx_detach_all(idx, t);
-			if (ret) {
-				printf("# %s type %d: detach: %s\n", devs[d], t, strerror(-ret));
-				ok = false;
-			}
-			ret = tcx_query(idx, t, NULL, NULL, 0, &count, &rev);
-			if (ret || count) {
-				printf("# %s type %d: query %d count %u after cleanup\n",
-				       devs[d], t, ret, count);
-				ok = false;
-			}
-		}
+		if (idx && !tcx_hooks_emptied(idx, devs[d], false))
+			ok = false;
 	}
 	tap(ok, "stress: after unpinning and closing every link, fd-less detach empties every hook, counts 0");
 
@@ -873,15 +734,13 @@ int main(int argc, char **argv)
 	close(other_prog_fd);
 	close(map_fd);
 	/* namespace cleanup and frees are asynchronous: give them time */
-	for (i = 0; i < 300 && our_objects_left(&left_p, &left_l); i++)
-		usleep(100000);
+	ours_left_wait("tcxs_", &left_p, &left_l, 300);
 	tap(!left_p && !left_l, "stress: no program or tcx link of ours left (%d programs, %d links)",
 	    left_p, left_l);
-	sh("ip link del tcxsd0 2>/dev/null; ip link del tcxsv0 2>/dev/null");
+	devs_delete(devs);
 
 	printf("# operation counts and errnos (%d threads, %d s):\n", nthreads, secs);
 	stats_print(&total);
 	free(ws);
-	printf("# stress: %d passed, %d failed\n", n_ok, n_fail);
-	return n_fail ? 1 : 0;
+	return tap_summary("stress");
 }

@@ -11,13 +11,15 @@
 #           links of a deleted namespace
 #   fault   tcx_fault: every slab allocation of attach, link create, link
 #           update and qdisc create fails in turn (failslab, fail-nth):
-#           clean ENOMEM, hooks unchanged; teardown works at 100% failure
+#           clean ENOMEM, hooks unchanged; teardown works at 100% failure;
+#           with FAULT_DEVICES=1 also device register and unregister
 #   leaks   bpftool prog/link show none of ours afterwards
 # In make check: 30 s of stress and 20,000 fuzz calls; make stress runs
 # them at full length (scripts/stress). Knobs (environment):
 #   STRESS_SECS (30)  STRESS_THREADS (4)  FUZZ_CALLS (20000)
 #   SEED (the time; printed, replay with SEED=n)
 #   STRESS_PARTS ("stress fuzz priv fault")
+#   FAULT_DEVICES (0; 1 in make stress: about 4 more minutes)
 # kmemleak and kernel splats are judged by scripts/vm on the console log.
 . "$(dirname "$0")/lib.sh"
 set -u
@@ -66,7 +68,12 @@ for p in $parts; do
 		-c "$TOP/tests/stress/churn.sh" ;;
 	fuzz) part fuzz "$S/tcx_fuzz" -n "$calls" -s "$seed" ;;
 	priv) part priv "$S/tcx_priv" ;;
-	fault) part fault "$S/tcx_fault" ;;
+	fault)
+		if [ "${FAULT_DEVICES:-0}" = 1 ]; then
+			part fault "$S/tcx_fault" -d
+		else
+			part fault "$S/tcx_fault"
+		fi ;;
 	*) not_ok "unknown part $p in STRESS_PARTS" ;;
 	esac
 done

@@ -15,10 +15,15 @@
  *     of a qdisc request) and leave both hooks of the device exactly as
  *     before (program ids, link ids, revision);
  *   - a call that succeeded anyway is undone and the loop goes on.
+ *   tcx_fault [-d]
+ *
  * Operations: opts attach to an empty hook and before a program of a full
  * one, link create on an empty and on a populated hook, link update, and
  * clsact/ingress qdisc creation (rtnetlink) on an empty device and on one
- * with tcx programs. Then, with every slab allocation of the task failing:
+ * with tcx programs; with -d also dummy device register (the new device's hooks are
+ * empty and take a program) and unregister of a device with an opts
+ * program and a link (a failure changes nothing; once the device is gone
+ * the link is defunct). Then, with every slab allocation of the task failing:
  * opts detach, fd-less detach, link detach and link close still succeed.
  * At the end nothing of ours is attached or loaded. One TAP line per case.
  */
@@ -35,8 +40,10 @@
 
 #define DEV "tcxqd0"
 #define DEV2 "tcxqd1"
+#define DEV3 "tcxqd2"
 #define FS "/sys/kernel/debug/failslab/"
 #define MAX_N 200
+#define MAX_DEV_N 1000	/* device register allocates far more */
 
 static int write_file(const char *path, const char *val)
 {
@@ -94,6 +101,38 @@ static void snapshot(uint32_t ifindex, struct snap *s)
 				      &s->count[t], &s->rev[t]);
 }
 
+/* Send one rtnetlink request and read its acknowledgement: 0 or -errno. */
+static int nl_ack(int nl, const struct nlmsghdr *req)
+{
+	char ans[1024];
+	struct nlmsghdr *h;
+	ssize_t r;
+
+	if (send(nl, req, req->nlmsg_len, 0) < 0)
+		return -errno;
+	r = recv(nl, ans, sizeof(ans), 0);
+	if (r < 0)
+		return -errno;
+	h = (struct nlmsghdr *)ans;
+	if (h->nlmsg_type == NLMSG_ERROR)
+		return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+	return -EPROTO;
+}
+
+/* Append attribute @type with @len bytes of @data; returns it (for nests). */
+static struct rtattr *nl_attr(struct nlmsghdr *n, unsigned short type, const void *data,
+			      size_t len)
+{
+	struct rtattr *rta = (struct rtattr *)((char *)n + NLMSG_ALIGN(n->nlmsg_len));
+
+	rta->rta_type = type;
+	rta->rta_len = RTA_LENGTH(len);
+	if (len)
+		memcpy(RTA_DATA(rta), data, len);
+	n->nlmsg_len = NLMSG_ALIGN(n->nlmsg_len) + RTA_ALIGN(rta->rta_len);
+	return rta;
+}
+
 /* RTM_NEWQDISC / RTM_DELQDISC of clsact or ingress; 0 or -errno. */
 static int qdisc(int nl, bool add, uint32_t ifindex, const char *kind)
 {
@@ -102,10 +141,6 @@ static int qdisc(int nl, bool add, uint32_t ifindex, const char *kind)
 		struct tcmsg t;
 		char buf[64];
 	} req;
-	char ans[1024];
-	struct rtattr *rta;
-	struct nlmsghdr *h;
-	ssize_t r;
 
 	memset(&req, 0, sizeof(req));
 	req.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg));
@@ -115,20 +150,34 @@ static int qdisc(int nl, bool add, uint32_t ifindex, const char *kind)
 	req.t.tcm_ifindex = ifindex;
 	req.t.tcm_handle = 0xffff0000;
 	req.t.tcm_parent = TC_H_INGRESS;	/* == TC_H_CLSACT */
-	rta = (struct rtattr *)((char *)&req + NLMSG_ALIGN(req.n.nlmsg_len));
-	rta->rta_type = TCA_KIND;
-	rta->rta_len = RTA_LENGTH(strlen(kind) + 1);
-	memcpy(RTA_DATA(rta), kind, strlen(kind) + 1);
-	req.n.nlmsg_len = NLMSG_ALIGN(req.n.nlmsg_len) + RTA_ALIGN(rta->rta_len);
-	if (send(nl, &req, req.n.nlmsg_len, 0) < 0)
-		return -errno;
-	r = recv(nl, ans, sizeof(ans), 0);
-	if (r < 0)
-		return -errno;
-	h = (struct nlmsghdr *)ans;
-	if (h->nlmsg_type == NLMSG_ERROR)
-		return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
-	return -EPROTO;
+	nl_attr(&req.n, TCA_KIND, kind, strlen(kind) + 1);
+	return nl_ack(nl, &req.n);
+}
+
+/* RTM_NEWLINK of a dummy device @name, or RTM_DELLINK of @ifindex. */
+static int dev_nl(int nl, bool add, const char *name, uint32_t ifindex)
+{
+	struct {
+		struct nlmsghdr n;
+		struct ifinfomsg i;
+		char buf[128];
+	} req;
+	struct rtattr *info;
+
+	memset(&req, 0, sizeof(req));
+	req.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+	req.n.nlmsg_type = add ? RTM_NEWLINK : RTM_DELLINK;
+	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	req.i.ifi_family = AF_UNSPEC;
+	if (add) {
+		nl_attr(&req.n, IFLA_IFNAME, name, strlen(name) + 1);
+		info = nl_attr(&req.n, IFLA_LINKINFO, NULL, 0);
+		nl_attr(&req.n, IFLA_INFO_KIND, "dummy", sizeof("dummy"));
+		info->rta_len = (char *)&req + req.n.nlmsg_len - (char *)info;
+	} else {
+		req.i.ifi_index = ifindex;
+	}
+	return nl_ack(nl, &req.n);
 }
 
 static int nl_open(void)
@@ -224,6 +273,16 @@ static bool documented(int e, bool netlink)
 	return e == ENOMEM || (netlink && e == ENOBUFS);
 }
 
+/*
+ * Device register is the core's path, not tcx's: besides ENOMEM and
+ * ENOBUFS, 6.1.192 answers one of its allocation failures (the 21st of a
+ * dummy RTM_NEWLINK) with EINVAL. The test is that it fails cleanly.
+ */
+static bool documented_dev(int e)
+{
+	return documented(e, true) || e == EINVAL;
+}
+
 static void run_op(const struct fop *op)
 {
 	struct snap before, after;
@@ -277,8 +336,137 @@ static void run_op(const struct fop *op)
 	    op->name, n - 1, failed, succeeded, bad);
 }
 
-int main(void)
+/* Report a device case like run_op() does. */
+static void dev_case_tap(const char *name, unsigned int n, unsigned int left, unsigned int failed,
+			 unsigned int succeeded, unsigned int bad)
 {
+	tap(!bad && left && failed, "fault: %s: %u allocations failed in turn, %u calls failed cleanly, %u recovered (%u bad)",
+	    name, n - 1, failed, succeeded, bad);
+}
+
+/*
+ * Device register: RTM_NEWLINK of a dummy device with its n-th allocation
+ * failing. A failed call leaves no device; a device that got registered
+ * takes a tcx program, and deleting it releases the program again.
+ */
+static void run_dev_register(void)
+{
+	static const char name[] = "dummy device register, then a tcx program on it";
+	unsigned int n, left = 0, failed = 0, succeeded = 0, bad = 0;
+	struct snap s;
+	uint32_t i3;
+	int ret;
+
+	for (n = 1; n <= MAX_DEV_N; n++) {
+		fail_nth(n);
+		ret = dev_nl(nl, true, DEV3, 0);
+		left = nth_left();
+		fail_nth(0);
+		i3 = if_nametoindex(DEV3);
+		if (ret && i3)
+			ret = 0;	/* registered; only the answer failed */
+		if (!ret && !i3) {
+			printf("# %s, allocation %u: success reported, but no device\n", name, n);
+			bad++;
+		}
+		if (ret) {
+			failed++;
+			if (!documented_dev(-ret)) {
+				printf("# %s, allocation %u failed: %s (%d)\n", name, n,
+				       errno_name(-ret), -ret);
+				bad++;
+			}
+		} else if (i3) {
+			succeeded++;
+			snapshot(i3, &s);
+			if (tcx_opts(BPF_PROG_ATTACH, i3, TCX_INGRESS, progs[7], 0, 0) ||
+			    s.ret[0] || s.count[0] || s.rev[0] != 1) {
+				printf("# %s, allocation %u: the new device's hook is not empty or refuses a program (count %u, rev %llu): %s\n",
+				       name, n, s.count[0], (unsigned long long)s.rev[0], strerror(errno));
+				bad++;
+			}
+			if (dev_nl(nl, false, NULL, i3)) {
+				printf("# %s, allocation %u: cannot delete the device\n", name, n);
+				bad++;
+			}
+		}
+		if (left)
+			break;
+	}
+	dev_case_tap(name, n, left, failed, succeeded, bad);
+}
+
+/*
+ * Device unregister with tcx programs on it (an opts program at ingress,
+ * a link at egress): RTM_DELLINK with its n-th allocation failing. A
+ * failed call leaves the device and both hooks exactly as they were;
+ * once the device is gone, the link is defunct (tcx.ifindex 0).
+ */
+static void run_dev_unregister(void)
+{
+	static const char name[] = "unregister of a device with an opts program and a link";
+	unsigned int n, left = 0, failed = 0, succeeded = 0, bad = 0;
+	struct bpf_link_info info;
+	struct snap before, after;
+	uint32_t i3;
+	int ret, l;
+
+	for (n = 1; n <= MAX_DEV_N; n++) {
+		i3 = dev_nl(nl, true, DEV3, 0) ? 0 : if_nametoindex(DEV3);
+		l = i3 ? link_create(i3, TCX_EGRESS, progs[6]) : -1;
+		if (!i3 || l < 0 || tcx_opts(BPF_PROG_ATTACH, i3, TCX_INGRESS, progs[7], 0, 0)) {
+			printf("# %s: setup of round %u failed: %s\n", name, n, strerror(errno));
+			bad++;
+			if (l >= 0)
+				close(l);
+			if (i3)
+				dev_nl(nl, false, NULL, i3);
+			break;
+		}
+		snapshot(i3, &before);
+		fail_nth(n);
+		ret = dev_nl(nl, false, NULL, i3);
+		left = nth_left();
+		fail_nth(0);
+		if (ret && !if_nametoindex(DEV3))
+			ret = 0;	/* deleted; only the answer failed */
+		if (ret) {
+			failed++;
+			if (!documented(-ret, true)) {
+				printf("# %s, allocation %u failed: %s (%d)\n", name, n,
+				       errno_name(-ret), -ret);
+				bad++;
+			}
+			snapshot(i3, &after);
+			if (memcmp(&before, &after, sizeof(before))) {
+				printf("# %s, allocation %u failed but the hooks changed: count %u/%u -> %u/%u\n",
+				       name, n, before.count[0], before.count[1], after.count[0],
+				       after.count[1]);
+				bad++;
+			}
+			if (dev_nl(nl, false, NULL, i3)) {
+				printf("# %s, allocation %u: cannot delete the device afterwards\n", name, n);
+				bad++;
+			}
+		} else {
+			succeeded++;
+		}
+		memset(&info, 0, sizeof(info));
+		if (link_info(l, &info) || info.type != LINK_TYPE_TCX || info.tcx.ifindex) {
+			printf("# %s, allocation %u: the link is not defunct (ifindex %u)\n", name, n,
+			       info.tcx.ifindex);
+			bad++;
+		}
+		close(l);
+		if (left)
+			break;
+	}
+	dev_case_tap(name, n, left, failed, succeeded, bad);
+}
+
+int main(int argc, char **argv)
+{
+	bool devices = argc > 1 && !strcmp(argv[1], "-d");
 	static const char *const knobs[] = { "ignore-gfp-wait", "probability", "times",
 					     "task-filter", "verbose", "interval" };
 	char saved[6][32], path[128];
@@ -349,6 +537,12 @@ int main(void)
 		qkind = "ingress";
 		qidx = idx2;
 		run_op(&q);
+	}
+	/* about 360 rounds of a device's life: make stress only (-d) */
+	if (devices) {
+		sh("ip link del " DEV3 " 2>/dev/null");
+		run_dev_register();
+		run_dev_unregister();
 	}
 
 	/* Every allocation of this task fails: teardown still works. */

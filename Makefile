@@ -15,7 +15,7 @@ define ensure_tree
 	@if [ -n "$$TREE" ]; then echo "using TREE=$$TREE as it is"; else $(S)/make-tree; fi
 endef
 
-.PHONY: help run check stress check-harness check-vm-paths check-configs bench check-series check-bisect check-full deps fetch tree \
+.PHONY: help run check stress check-harness check-vm-paths check-configs bench check-series check-bisect check-full deps fetch tree rebase \
 	export kernel tools vm vm-test clean distclean
 
 help:
@@ -34,6 +34,7 @@ help:
 	@echo '  deps          install missing Debian packages (apt-get; sudo when not root)'
 	@echo '  fetch         download and unpack linux-source-6.1 (cached in ~/.cache/tcx61)'
 	@echo '  tree          build/linux = base + patches/ as git commits (refuses to drop work)'
+	@echo '  rebase        move the series to BASE_VERSION=<debian version> (tree, export, checks, pin)'
 	@echo '  export        write the commits of build/linux back to patches/'
 	@echo '  kernel        build the $$FLAVOUR kernel (debug by default, or FLAVOUR=vm)'
 	@echo '  tools         build libbpf, bpftool, test_progs and probes from the tree'
@@ -50,6 +51,9 @@ fetch:
 
 tree:
 	@$(S)/make-tree
+
+rebase: deps
+	@$(S)/rebase
 
 export:
 	@$(S)/export-series

@@ -9,11 +9,20 @@ BUILD=${BUILD:-$TOP/build}
 LOGDIR=${LOGDIR:-$BUILD/logs}
 CACHE=${TCX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tcx61}
 
-# The Debian source package version the series is maintained against.
+# The Debian source package version the series is maintained against:
+# the pin is configs/base-version (make rebase moves it). BASE_VERSION=
+# asks for another version; $BASE_DIR/../VERSION records the version
+# that was really unpacked (base_unpacked).
 BASE_PKG=linux-source-6.1
-BASE_VERSION=${BASE_VERSION:-6.1.192-2}
-BASE_SUBLEVEL=192
+BASE_VERSION=${BASE_VERSION:-$(cat "$TOP/configs/base-version")}
+BASE_SUBLEVEL=${BASE_VERSION%%-*}
+BASE_SUBLEVEL=${BASE_SUBLEVEL##*.}
 BASE_DIR=$BUILD/base/linux-source-6.1
+
+# The Debian version of the unpacked base source, or nothing.
+base_unpacked() {
+	cat "$BUILD/base/VERSION" 2>/dev/null || true
+}
 TREE=${TREE:-$BUILD/linux}
 FLAVOUR=${FLAVOUR:-debug}
 # The kernel is built in a direct subdirectory of its tree: Kbuild then

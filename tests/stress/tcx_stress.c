@@ -16,6 +16,13 @@
  * with cls_bpf filters, delete and recreate the dummy device, and move a
  * veth end into a namespace that is then deleted.
  *
+ * A fourth device (dummy tcxsf0) has no anchor: a flapper thread attaches
+ * a program to its egress hook and detaches it again in a loop, so the
+ * hook is created and freed each time, while a second traffic thread
+ * sends through that device as fast as it can. A hook freed, or an entry
+ * reused, before the data path's readers are done with it (a missing
+ * grace period) is a use-after-free there, which KASAN reports.
+ *
  * Checked while it runs: every errno is one the series documents for the
  * command (common.h); a query reports count <= 63 and returns exactly
  * min(count, buffer) ids, -ENOSPC only for a short buffer; the revision of
@@ -582,6 +589,55 @@ static void *traffic_main(void *arg)
 	return NULL;
 }
 
+#define FLAP_DEV "tcxsf0"
+static uint32_t flap_idx;
+static unsigned long flap_cycles, flap_bad, flap_frames;	/* their threads only */
+
+/* Attach to the unanchored hook and detach again, until stopped. */
+static void *flapper_main(void *arg)
+{
+	int prog = *(int *)arg;
+
+	while (!stop) {
+		if (tcx_opts(BPF_PROG_ATTACH, flap_idx, TCX_EGRESS, prog, 0, 0) ||
+		    tcx_opts(BPF_PROG_DETACH, flap_idx, TCX_EGRESS, prog, 0, 0)) {
+			if (flap_bad++ < 3)
+				printf("# flapper: %s\n", strerror(errno));
+			usleep(1000);
+			continue;
+		}
+		flap_cycles++;
+	}
+	return NULL;
+}
+
+/* Frames through the flapping device, back to back. */
+static void *flap_traffic_main(void *arg)
+{
+	unsigned char frame[64];
+	struct sockaddr_ll sll;
+	int s = socket(AF_PACKET, SOCK_RAW, 0);
+
+	(void)arg;
+	if (s < 0)
+		return NULL;
+	memset(frame, 0, sizeof(frame));
+	memset(frame, 0xff, 6);
+	memcpy(frame + 6, "\x02\x00\x00\x00\x00\x02", 6);
+	frame[12] = 0x88;
+	frame[13] = 0xb5;
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_ifindex = flap_idx;
+	sll.sll_halen = 6;
+	memset(sll.sll_addr, 0xff, 6);
+	while (!stop)
+		if (sendto(s, frame, sizeof(frame), 0, (struct sockaddr *)&sll, sizeof(sll)) > 0)
+			flap_frames++;
+	close(s);
+	return NULL;
+}
+
 static pid_t churn_start(const char *script, const char *mode, int secs)
 {
 	char s[16];
@@ -608,7 +664,7 @@ int main(int argc, char **argv)
 	unsigned long queries = 0, revc = 0, bq = 0, br = 0, bi = 0, be = 0;
 	int secs = 120, nthreads = 4, opt, i, j, d, left_p, left_l;
 	uint64_t seed = (uint64_t)time(NULL);
-	pthread_t traffic;
+	pthread_t traffic, flapper, flap_traffic;
 	pid_t churns[3];
 	time_t t0;
 	bool ok;
@@ -654,6 +710,12 @@ int main(int argc, char **argv)
 	for (i = 0; churn && i < 3; i++)
 		churns[i] = churn_start(churn, (const char *[]){ "qdisc", "dummy", "netns" }[i], secs);
 	pthread_create(&traffic, NULL, traffic_main, NULL);
+	sh("ip link del " FLAP_DEV " 2>/dev/null; ip link add " FLAP_DEV " type dummy && ip link set " FLAP_DEV " up");
+	flap_idx = if_nametoindex(FLAP_DEV);
+	if (flap_idx) {
+		pthread_create(&flapper, NULL, flapper_main, &prog_fds[0]);
+		pthread_create(&flap_traffic, NULL, flap_traffic_main, NULL);
+	}
 	for (i = 0; i < nthreads; i++) {
 		ws[i].id = i;
 		ws[i].rng = seed * 2654435761u + i + 1;
@@ -678,6 +740,10 @@ int main(int argc, char **argv)
 	for (i = 0; i < nthreads; i++)
 		pthread_join(ws[i].th, NULL);
 	pthread_join(traffic, NULL);
+	if (flap_idx) {
+		pthread_join(flapper, NULL);
+		pthread_join(flap_traffic, NULL);
+	}
 	printf("# threads stopped %ld s after the start\n", (long)(time(NULL) - t0));
 	for (i = 0; churn && i < 3; i++) {
 		int st;
@@ -715,6 +781,9 @@ int main(int argc, char **argv)
 	tap(br == 0, "stress: revision of an anchored hook never went backwards per thread (%lu checks on %u devices, %lu bad)",
 	    revc, n_anchored, br);
 	tap(bi == 0, "stress: tcx link info type and attach type (%lu bad)", bi);
+	tap(flap_idx && flap_cycles && flap_frames && !flap_bad,
+	    "stress: unanchored hook created and freed %lu times under %lu frames (%lu failed calls)",
+	    flap_cycles, flap_frames, flap_bad);
 	tap(total.ok[OP_ATTACH] && total.ok[OP_DETACH] && total.ok[OP_LINK_CREATE] &&
 	    total.ok[OP_LINK_UPDATE] && total.ok[OP_LINK_DETACH] && total.ok[OP_PIN],
 	    "stress: attach, detach, link create/update/detach and pin each succeeded at least once");
@@ -738,6 +807,7 @@ int main(int argc, char **argv)
 	tap(!left_p && !left_l, "stress: no program or tcx link of ours left (%d programs, %d links)",
 	    left_p, left_l);
 	devs_delete(devs);
+	sh("ip link del " FLAP_DEV " 2>/dev/null");
 
 	printf("# operation counts and errnos (%d threads, %d s):\n", nthreads, secs);
 	stats_print(&total);

@@ -3,7 +3,9 @@
 # Self-test of the host side of the harness, no VM needed: the console log
 # scanner must flag kernel splats (and only kernel lines), and the TAP
 # report must turn failures, splats, timeouts and missing statuses into
-# 'not ok' lines and a failing summary. Run by 'make check-harness'.
+# 'not ok' lines and a failing summary; the series tooling keeps headings
+# with their patches and rejects stale checkpatch exceptions. Run by
+# 'make check-harness'.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 S=$here/../../scripts
@@ -51,5 +53,32 @@ printf 'tcx-init[14.68]: some mounts of guest-fstab.2 failed\ntcx-init[15.13]: c
 expect "a guest that never reported fails the run with the console excerpt" 1 "$S/tap-report" "$t/vm" 98
 has '^not ok 1 - vm: the guest did not report'
 has '^# tcx-init\[15.13\]: cannot mount the output share$'
+
+# series headings: a fake series (tests/harness/series/series) gets a
+# kernel patch inserted before its Documentation patch and is renumbered:
+# every heading must stay in front of the patch it introduced.
+sd=$here/series
+expect "series headings stay with their patches when a patch is inserted" 0 \
+	bash -c '"$1" "$2/series" $(grep -v "^#" "$2/expected") | diff -u "$2/expected" -' _ "$S/series-headings" "$sd"
+expect "a heading whose patch is gone moves to the next patch" 0 \
+	bash -c '"$1" "$2/series" $(grep -v -e "^#" -e "^0005-libbpf" "$2/series") |
+		grep -A1 "^# libbpf:" | grep -qx "0006-libbpf-add-multi-program-attach-detach-and-query-opt.patch"' \
+	_ "$S/series-headings" "$sd"
+
+# checkpatch verdict: an unlisted warning fails, a listed one does not, and
+# an exception nothing triggers any more (stale) fails.
+mk
+printf 'WARNING:SPLIT_STRING: quoted string split across lines\n#10: FILE: a.c:3:\n+\t"x"\n\n' > "$t/vm/.checkpatch-a.patch.out"
+printf 'CHECK:BIT_MACRO: Prefer using the BIT macro\n#5: FILE: b.h:1:\n\n' > "$t/vm/.checkpatch-b.patch.out"
+echo 'a.patch SPLIT_STRING readable command lines' > "$t/exc"
+expect "checkpatch warnings listed as exceptions pass" 0 "$S/checkpatch-verdict" "$t/exc" "$t/vm" a.patch b.patch
+expect "an unlisted checkpatch warning fails" 1 "$S/checkpatch-verdict" /dev/null "$t/vm" a.patch b.patch
+has 'FAIL: checkpatch: a.patch: WARNING:SPLIT_STRING'
+echo 'b.patch VOLATILE was needed once' >> "$t/exc"
+expect "a stale checkpatch exception (type no longer triggered) fails" 1 "$S/checkpatch-verdict" "$t/exc" "$t/vm" a.patch b.patch
+has 'checkpatch-exceptions:2: stale exception: b.patch no longer triggers VOLATILE'
+echo 'gone.patch SPLIT_STRING patch dropped' > "$t/exc2"; cat "$t/exc" >> "$t/exc2"
+expect "an exception for a patch not in the series fails" 1 "$S/checkpatch-verdict" "$t/exc2" "$t/vm" a.patch b.patch
+has 'stale exception: gone.patch is not in the series'
 
 [ $fails -eq 0 ] && echo "harness self-test: OK" || { echo "harness self-test: $fails failure(s)"; exit 1; }

@@ -81,4 +81,14 @@ echo 'gone.patch SPLIT_STRING patch dropped' > "$t/exc2"; cat "$t/exc" >> "$t/ex
 expect "an exception for a patch not in the series fails" 1 "$S/checkpatch-verdict" "$t/exc2" "$t/vm" a.patch b.patch
 has 'stale exception: gone.patch is not in the series'
 
+# environment knobs: the README table matches the scripts, and a knob
+# missing from it or a row for a knob nobody reads fails.
+expect "every environment knob has one README row" 0 "$here/check-knobs"
+mkdir -p "$t/top/scripts"
+printf '#!/bin/bash\nx=${%s:-1} y=${%s:-2}\n' NEW_KNOB KEPT > "$t/top/scripts/x"
+printf '# t\n\n## Overrides\n\n| variable | default | meaning |\n|---|---|---|\n| `KEPT` | 2 | kept |\n| `OLD_KNOB` | 1 | gone |\n\n## Next\n' > "$t/top/README.md"
+expect "an undocumented knob and a stale README row fail" 1 "$here/check-knobs" "$t/top"
+has '^missing: NEW_KNOB \(read by scripts/x\)'
+has '^stale: .* OLD_KNOB'
+
 [ $fails -eq 0 ] && echo "harness self-test: OK" || { echo "harness self-test: $fails failure(s)"; exit 1; }

@@ -4,9 +4,27 @@
 # tests/guest/*.sh in name order, then test_progs once per selector of
 # tests/test_progs.list. Raw outputs and exit statuses go to $TCX_OUT for
 # the host to turn into TAP (scripts/tap-report). Exit 1 if anything failed.
+# Each test runs under a timeout of TEST_TIMEOUT seconds (default 2400): a
+# hung test is killed, leaves <test>.timeout next to its output, becomes one
+# 'not ok' and the run goes on.
 cd "$(dirname "$0")/.." || exit 1
 : "${TCX_OUT:?}" "${TEST_PROGS:?}"
+limit=${TEST_TIMEOUT:-2400}
 fail=0
+
+# run NAME CMD...: CMD's output to the console and $TCX_OUT/NAME.out, its
+# status to NAME.rc; NAME.timeout if it was killed by the timeout.
+run() {
+	local name=$1 rc; shift
+	timeout -k 10 "$limit" "$@" </dev/null 2>&1 | tee "$TCX_OUT/$name.out"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		echo "$limit" > "$TCX_OUT/$name.timeout"
+		echo "### $name: killed after the ${limit}s TEST_TIMEOUT"
+	fi
+	echo "$rc" > "$TCX_OUT/$name.rc"
+	[ "$rc" -eq 0 ] || fail=1
+}
 
 # EXTRA_GUEST_TESTS=dir adds the scripts of another directory (e.g. a
 # scratch test that must fail, to prove the harness notices).
@@ -16,18 +34,12 @@ for t in "${GUEST_TESTS:-tests/guest}"/*.sh ${EXTRA_GUEST_TESTS:+"$EXTRA_GUEST_T
 	[ -x "$t" ] || continue
 	n=$(basename "$t" .sh)
 	echo "### guest script $n"
-	bash "$t" </dev/null 2>&1 | tee "$TCX_OUT/guest-$n.out"
-	rc=${PIPESTATUS[0]}
-	echo "$rc" > "$TCX_OUT/guest-$n.rc"
-	[ "$rc" -eq 0 ] || fail=1
+	run "guest-$n" bash "$t"
 done
 
-grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "${TEST_PROGS_LIST:-tests/test_progs.list}" | while read -r sel _; do
+while read -r sel _; do
 	echo "### test_progs -t $sel"
 	# test_progs finds bpf_testmod.ko and its BPF objects in its directory.
-	(cd "$(dirname "$TEST_PROGS")" && ./test_progs -t "$sel" </dev/null) 2>&1 |
-		tee "$TCX_OUT/test_progs-$sel.out"
-	echo "${PIPESTATUS[0]}" > "$TCX_OUT/test_progs-$sel.rc"
-done
-grep -qvx 0 "$TCX_OUT"/test_progs-*.rc 2>/dev/null && fail=1
+	run "test_progs-$sel" bash -c 'cd "$(dirname "$TEST_PROGS")" && exec ./test_progs -t "$1"' _ "$sel"
+done < <(grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "${TEST_PROGS_LIST:-tests/test_progs.list}")
 exit $fail

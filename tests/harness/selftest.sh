@@ -31,9 +31,31 @@ printf '#1/1 t/s:OK\n#1 t:OK\n' > "$t/vm/test_progs-t.out"; echo 0 > "$t/vm/test
 expect "all-pass run reports success" 0 "$S/tap-report" "$t/vm" 0
 has '^4 passed, 0 failed, 1 skipped$'
 
-printf '#1/1 t/s:FAIL\n#1 t:FAIL\n' > "$t/vm/test_progs-t.out"; echo 1 > "$t/vm/test_progs-t.rc"
+printf 'setup:PASS:load 0 nsec\ntest_s:FAIL:attach unexpected error: -22\n#1/1 t/s:FAIL\n#1 t:FAIL\n' > "$t/vm/test_progs-t.out"; echo 1 > "$t/vm/test_progs-t.rc"
 expect "failing test_progs subtest fails the run" 1 "$S/tap-report" "$t/vm" 1
 has '^not ok [0-9]+ - test_progs: t/s$'
+has '^# test_s:FAIL:attach unexpected error: -22$'
+
+mk; printf 'TAP version 13\nok 1 - a\nwaiting for the peer\n' > "$t/vm/guest-00-x.out"; echo 124 > "$t/vm/guest-00-x.rc"; echo 60 > "$t/vm/guest-00-x.timeout"
+printf '#1 t:OK\n' > "$t/vm/test_progs-t.out"; echo 0 > "$t/vm/test_progs-t.rc"
+expect "a guest script killed by TEST_TIMEOUT is one failure, the run goes on" 1 "$S/tap-report" "$t/vm" 1
+has '^not ok 2 - 00-x: killed after 60s \(TEST_TIMEOUT\), hung\?$'
+has '^# waiting for the peer$'
+has '^ok 3 - test_progs: t$'
+has '^3 passed, 1 failed, 0 skipped$'
+
+# check-full's comparison of two whole test_progs runs
+mkdir -p "$t/base" "$t/ours"
+printf '#1/1 t/a:OK\n#1/2 t/b:OK\n#1 t:OK\n#2 u:FAIL\n' > "$t/base/test_progs-full.out"
+printf '#1/1 t/a:OK\n#1/2 t/b:OK\n#1 t:OK\n#2 u:FAIL\n#3 v:OK\n' > "$t/ours/test_progs-full.out"
+expect "compare: ours passes what the base passes" 0 "$S/tap-report" --compare "$t/base" "$t/ours"
+has '^3 passed, 0 failed, 0 skipped$'
+printf '#1/1 t/a:OK\ntest_b:FAIL:query count 2 != 1\n#1/2 t/b:FAIL\n#1 t:FAIL\n#4 w:FAIL\n' > "$t/ours/test_progs-full.out"
+expect "compare: a regression and a new failing test fail" 1 "$S/tap-report" --compare "$t/base" "$t/ours"
+has '^not ok 3 - t/b$'
+has '^# passes on the base, FAIL on ours$'
+has '^# test_b:FAIL:query count 2 != 1$'
+has '^not ok 4 - w$'
 
 mk; printf 'ok 1 - a\n' > "$t/vm/guest-00-x.out"; echo 3 > "$t/vm/guest-00-x.rc"
 expect "guest script exiting non-zero fails the run" 1 "$S/tap-report" "$t/vm" 1
@@ -91,4 +113,5 @@ expect "an undocumented knob and a stale README row fail" 1 "$here/check-knobs" 
 has '^missing: NEW_KNOB \(read by scripts/x\)'
 has '^stale: .* OLD_KNOB'
 
-[ $fails -eq 0 ] && echo "harness self-test: OK" || { echo "harness self-test: $fails failure(s)"; exit 1; }
+if [ $fails -ne 0 ]; then echo "harness self-test: $fails failure(s)"; exit 1; fi
+echo "harness self-test: OK"

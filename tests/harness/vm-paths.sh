@@ -8,6 +8,7 @@
 # stays in the guest) and reports through the output share. Prints one TAP
 # line per place and 'N passed, N failed, N skipped'; exits 1 on a failure.
 # Run by 'make check' (scripts/vm-test) before the test suite.
+# shellcheck source=../../scripts/lib.sh
 . "$(dirname "$0")/../../scripts/lib.sh"
 
 BZ=${1:-$KBUILD_OUT/arch/x86/boot/bzImage}
@@ -47,16 +48,18 @@ try() {
 	echo "$token" > "$copy/build/path-marker"
 	set +e
 	# kmemleak=off: no end-of-run leak scan, this boot tests paths only.
-	(cd "$copy" && VM_APPEND="kmemleak=off" VM_TIMEOUT=${VM_PATHS_TIMEOUT:-300} scripts/vm "$BZ" --name paths -- \
+	(cd "$copy" && VM_APPEND="kmemleak=off" VM_TIMEOUT=${VM_PATHS_TIMEOUT:-300} scripts/vm "$BZ" --name paths --out "$base/out" -- \
 		bash -c 'test "$PWD" = "$1" && test -f scripts/guest-fstab.2 &&
 			echo guest > build/guest-wrote && test "$(cat build/guest-wrote)" = guest &&
 			cp build/path-marker "$TCX_OUT/seen"' _ "$copy") > "$base/vm.out" 2>&1
 	rc=$?
 	set -e
 	# The first copy's KVM verdict serves the others (TCX_ACCEL=auto probes).
-	[ -n "${TCX_ACCEL:-}" ] || [ ! -f "$copy/build/.kvm-probe" ] ||
-		export TCX_ACCEL=$(cat "$copy/build/.kvm-probe")
-	got=$(cat "$copy"/build/vm-out/*-paths/seen 2>/dev/null || true)
+	if [ -z "${TCX_ACCEL:-}" ] && [ -f "$copy/build/.kvm-probe" ]; then
+		TCX_ACCEL=$(cat "$copy/build/.kvm-probe")
+		export TCX_ACCEL
+	fi
+	got=$(cat "$base/out/seen" 2>/dev/null || true)
 	if [ $rc -ne 0 ] || [ "$got" != "$token" ]; then
 		result not_ok "guest runs from a checkout $what ($copy)" \
 			"scripts/vm status $rc, marker read back '${got}'"$'\n'"$(tail -n 25 "$base/vm.out")"

@@ -26,7 +26,7 @@ help:
 	@echo '  check-series  patches/ vs series, apply without fuzz/offset, messages, checkpatch'
 	@echo '  check-bisect  build the vm kernel after each patch of the series (slow, not in CI)'
 	@echo '  check-full    whole test_progs on the base and on ours (vm flavour), no regressions'
-	@echo '  check-harness self-test of the log scanner and TAP report (no VM)'
+	@echo '  check-harness self-test of the harness, knob table and shellcheck (no VM)'
 	@echo '  check-vm-paths boot the guest from checkouts under /root, /home, /tmp, a path with a space'
 	@echo '  check-configs build the series under the Kconfig combinations tcx allows'
 	@echo '  bench         tcx vs cls_bpf vs nothing, base vs ours, in instructions/packet'

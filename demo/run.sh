@@ -15,6 +15,7 @@
 #   5. a pinned link outlives its device and then reports ifindex 0
 # Each observation prints "ok:" or "FAILED:"; the exit status is non-zero
 # if any of them failed.
+# shellcheck disable=SC2317 # the helpers below run through eval and the EXIT trap
 set -u
 
 B=$BPFTOOL
@@ -108,7 +109,7 @@ done
 echo
 echo "== tcx link feature probe (BPF_LINK_CREATE on ifindex 0xffffffff)"
 if [ -x "$TOOLS_OUT/probe/tcx_link_probe" ]; then
-	"$TOOLS_OUT/probe/tcx_link_probe" && echo "  tcx: supported" || bail "the kernel does not support tcx"
+	if "$TOOLS_OUT/probe/tcx_link_probe"; then echo "  tcx: supported"; else bail "the kernel does not support tcx"; fi
 fi
 echo
 echo "== bpftool feature probe | grep -i tcx"
@@ -120,11 +121,12 @@ done
 
 echo
 echo "== setup: veth $DEV ($IP, this namespace) <-> $PEER ($PEER_IP, netns $NS)"
-say ip netns add "$NS" &&
+if ! { say ip netns add "$NS" &&
 	say ip link add "$DEV" type veth peer name "$PEER" netns "$NS" &&
 	say ip addr add "$IP/24" dev "$DEV" && say ip link set "$DEV" up &&
-	say ip -n "$NS" addr add "$PEER_IP/24" dev "$PEER" && say ip -n "$NS" link set "$PEER" up ||
+	say ip -n "$NS" addr add "$PEER_IP/24" dev "$PEER" && say ip -n "$NS" link set "$PEER" up; }; then
 	bail "veth setup"
+fi
 say ping -c 2 -i 0.2 -W 2 -q "$PEER_IP"
 expect "ping $PEER_IP works" "[ $? = 0 ]"
 

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Shared helpers for the tcx-6.1 tooling. Source it, do not run it.
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # the settings here are used by the scripts sourcing it
 
 set -euo pipefail
 

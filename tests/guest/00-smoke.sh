@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Smoke test: the booted kernel is ours and carries the series.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 lv=$(sed -n 's/^CONFIG_LOCALVERSION="\(.*\)"$/\1/p' "$TOP/configs/vm.config")
@@ -36,8 +37,7 @@ expect_enum bpf_link_type BPF_LINK_TYPE_NETFILTER 10
 
 if [ -n "$(enum_val bpf_attach_type BPF_TCX_INGRESS)" ]; then
 	expect_enum bpf_attach_type BPF_TCX_INGRESS 46
-	out=$("$PROBE_DIR/tcx_link_probe" 2>&1)
-	if [ $? -eq 0 ]; then ok "BPF_LINK_CREATE tcx_ingress on ifindex 0xffffffff: ENODEV"
+	if out=$("$PROBE_DIR/tcx_link_probe" 2>&1); then ok "BPF_LINK_CREATE tcx_ingress on ifindex 0xffffffff: ENODEV"
 	else not_ok "BPF_LINK_CREATE tcx_ingress on ifindex 0xffffffff: ENODEV" "got: $out"; fi
 else
 	skip "BPF_LINK_CREATE tcx_ingress probe" "BTF has no BPF_TCX_INGRESS yet"

@@ -10,6 +10,7 @@
 # Link-owned programs: examples/tcx-order (its tcx_order binary pins its two
 # links with -p); built into a scratch directory here unless the pipeline
 # already built it into $TOOLS_OUT/examples/tcx-order.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 set -u
 
@@ -18,6 +19,7 @@ DEV=tcxbt0 PEER=tcxbt1
 W=$(mktemp -d /tmp/tcx-bpftool.XXXXXX)
 PIN=/sys/fs/bpf/tcx-bpftool-$$
 
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
 	ip link del "$DEV" 2>/dev/null
 	rm -rf "$PIN" "$W"
@@ -322,7 +324,7 @@ jeq "net show --json: no entries of the removed device" "$W/out" '[]' \
 if grep -q 'tcx_ingress | tcx_egress' "$W/err" && grep -q 'overwrite | prepend' "$W/err"; then
 	ok "net help: tcx attach types and prepend"
 else
-	not_ok "net help: tcx attach types and prepend" "$(cat "$W/err" | tr '\n' '|')"
+	not_ok "net help: tcx attach types and prepend" "$(tr '\n' '|' < "$W/err")"
 fi
 man=${TOOLS_OUT:-}/bpftool/doc
 if [ -f "$man/bpftool-net.8" ]; then

@@ -21,6 +21,7 @@
 #   STRESS_PARTS ("stress fuzz priv fault")
 #   FAULT_DEVICES (0; 1 in make stress: about 4 more minutes)
 # kmemleak and kernel splats are judged by scripts/vm on the console log.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 set -u
 
@@ -36,7 +37,7 @@ echo "# stress parts: $parts; STRESS_SECS=$secs FUZZ_CALLS=$calls SEED=$seed"
 # and its '#' lines as they are; a failing CMD that reported no failure,
 # or reported nothing, is a failure of its own.
 part() {
-	local name=$1 line t0 rc= fails=0 cases=0
+	local name=$1 line t0 rc='' fails=0 cases=0
 	shift
 	if [ ! -x "$1" ]; then
 		not_ok "$name: $1" "not built (make tools)"

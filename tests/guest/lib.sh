@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # TAP helpers for tests/guest/*.sh (source it). Each script prints
 # kselftest-style TAP lines and ends with 'tap_done', which prints a
 # summary and exits non-zero if any case failed.

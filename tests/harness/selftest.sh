@@ -113,5 +113,19 @@ expect "an undocumented knob and a stale README row fail" 1 "$here/check-knobs" 
 has '^missing: NEW_KNOB \(read by scripts/x\)'
 has '^stale: .* OLD_KNOB'
 
+# Lint: shellcheck on every shell script (tests/harness/shellcheck.sh); a
+# fixture with an unquoted expansion, and a stale pending entry, must fail.
+expect "shellcheck: every shell script is clean (or listed as pending)" 0 "$here/shellcheck.sh"
+mkdir -p "$t/sc/tests/harness"
+cp "$here/../../.shellcheckrc" "$t/sc/"
+printf '#!/bin/bash\nrm -rf $1/tmp\n' > "$t/sc/x"
+printf '#!/bin/bash\necho "$1"\n' > "$t/sc/y.sh"
+expect "shellcheck flags an unquoted expansion" 1 "$here/shellcheck.sh" "$t/sc"
+has '^# x:2:8: .*SC2086'
+printf '#!/bin/bash\nrm -rf "$1/tmp"\n' > "$t/sc/x"
+echo 'y.sh fixed long ago' > "$t/sc/tests/harness/shellcheck-pending"
+expect "shellcheck: a clean script still listed as pending fails" 1 "$here/shellcheck.sh" "$t/sc"
+has '^not ok [0-9]+ - shellcheck y.sh: clean, remove it'
+
 if [ $fails -ne 0 ]; then echo "harness self-test: $fails failure(s)"; exit 1; fi
 echo "harness self-test: OK"

@@ -8,6 +8,9 @@
 SHELL := /bin/bash
 S := scripts
 CMD ?= uname -a
+# make vm's command reaches the guest through the environment, so quotes
+# in it survive (make vm CMD="echo 'a b'").
+export CMD
 
 # With TREE= pointing elsewhere (a developer's own tree) the pipeline uses
 # that tree as it is; without it, build/linux is (re)created from patches/.
@@ -65,7 +68,7 @@ tools:
 	@$(S)/tools
 
 vm:
-	@$(S)/vm "$$($(S)/print-var KBUILD_OUT)/arch/x86/boot/bzImage" --name vm -- bash -c '$(CMD)'
+	@$(S)/vm "$$($(S)/print-var KBUILD_OUT)/arch/x86/boot/bzImage" --name vm -- bash -c "$$CMD"
 
 vm-test:
 	@$(S)/vm-test

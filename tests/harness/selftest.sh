@@ -113,6 +113,16 @@ expect "an undocumented knob and a stale README row fail" 1 "$here/check-knobs" 
 has '^missing: NEW_KNOB \(read by scripts/x\)'
 has '^stale: .* OLD_KNOB'
 
+# check-configs tries every combination and counts the failures: on a
+# stand-in kernel tree where the first combination fails to configure and
+# the second to build, the other four still run and the run fails at the end.
+expect "check-configs counts failing combinations and runs the others" 1 \
+	env BUILD="$t/cc" TREE="$here/fake-kernel" JOBS=1 "$S/check-configs"
+has 'not ok: tcx-only .*configuration failed'
+has 'not ok: clsact-module .*build failed'
+has 'ok: no-bpf-no-act '
+has 'ERROR: 2 of 6 config combination\(s\) failed: tcx-only clsact-module$'
+
 # Lint: shellcheck on every shell script (tests/harness/shellcheck.sh); a
 # fixture with an unquoted expansion, and a stale pending entry, must fail.
 expect "shellcheck: every shell script is clean (or listed as pending)" 0 "$here/shellcheck.sh"

@@ -95,7 +95,7 @@ run: deps fetch
 	$(ensure_tree)
 	@$(S)/kernel
 	@$(S)/tools
-	@$(S)/vm "$$($(S)/print-var KBUILD_OUT)/arch/x86/boot/bzImage" --name run --timeout "$${VM_TIMEOUT:-900}" -- demo/run.sh
+	@GUEST_TESTS=demo TEST_PROGS_LIST=/dev/null VM_TIMEOUT="$${VM_TIMEOUT:-900}" $(S)/vm-test
 
 check: deps fetch
 	$(ensure_tree)

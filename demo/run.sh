@@ -13,8 +13,10 @@
 #   3. unpinned links go away with their loader, pinned ones with the pin
 #   4. a tcx program that drops makes ping fail; detaching it restores ping
 #   5. a pinned link outlives its device and then reports ifindex 0
-# Each observation prints "ok:" or "FAILED:"; the exit status is non-zero
-# if any of them failed.
+# Each observation is a TAP line (tests/guest/lib.sh, as the guest tests);
+# 'make run' runs it through scripts/vm-test, which prints the same TAP
+# report and 'N passed, N failed, N skipped' summary as 'make check'. The
+# exit status is non-zero if any observation failed.
 # shellcheck disable=SC2317 # the helpers below run through eval and the EXIT trap
 set -u
 
@@ -24,7 +26,8 @@ OBJ=$TOOLS_OUT/demo/tcx_demo.bpf.o
 NS=tcx-peer DEV=tcx0 PEER=tcx1 IP=10.11.0.1 PEER_IP=10.11.0.2
 PIN=/sys/fs/bpf/tcx-demo
 W=$(mktemp -d /tmp/tcx-demo.XXXXXX)
-failed=0 checked=0
+# shellcheck source=../tests/guest/lib.sh
+. "$(dirname "$0")/../tests/guest/lib.sh"
 
 cleanup() {
 	ip netns del "$NS" 2>/dev/null
@@ -48,13 +51,7 @@ say() {
 
 # expect WHAT CONDITION: an observation, ok if the shell CONDITION holds
 expect() {
-	checked=$((checked + 1))
-	if eval "$2" >/dev/null 2>&1; then
-		echo "  ok: $1"
-	else
-		echo "  FAILED: $1"
-		failed=$((failed + 1))
-	fi
+	if eval "$2" >/dev/null 2>&1; then ok "$1"; else not_ok "$1"; fi
 }
 
 # settle CONDITION: give asynchronous teardown (RCU callbacks, workqueues,
@@ -64,17 +61,9 @@ settle() {
 }
 
 # the end: print the verdict and exit with it
-finish() {
-	echo
-	if [ "$failed" -eq 0 ]; then
-		echo "== demo: all $checked observations hold"
-		exit 0
-	fi
-	echo "== demo: $failed of $checked observations FAILED"
-	exit 1
-}
+finish() { echo; tap_done; }
 # give up: the rest of the demo depends on what just failed
-bail() { echo "  FAILED: $*"; failed=$((failed + 1)) checked=$((checked + 1)); finish; }
+bail() { not_ok "$*" "the rest of the demo depends on it"; finish; }
 
 # the tcx ingress programs of $DEV in run order, as 'bpftool net show' lists them
 tcx_ingress() { "$B" net show dev "$DEV" | awk '$2 == "tcx/ingress" { printf "%s%s", s, $3; s = " " } END { print "" }'; }

@@ -89,6 +89,15 @@ build_stress() {
 		UAPI_INCLUDE="$TREE/tools/include/uapi"
 }
 
+# list_entries FILE: the entries of a list file (patches/series,
+# tests/test_progs.list, tests/test_progs.denylist): the first word of each
+# line; blank lines, '#' comment lines and trailing '# ...' comments dropped.
+# The one reader of these files: guest-side runners get the entries from
+# the host (scripts/vm-test, scripts/check-full).
+list_entries() {
+	sed -e 's/#.*//' "$1" | awk 'NF { print $1 }'
+}
+
 # as_root CMD...: run CMD as root, through sudo when we are not root.
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

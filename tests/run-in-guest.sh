@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runs inside the VM (scripts/vm-test boots it): every executable
 # tests/guest/*.sh in name order, then test_progs once per selector of
-# tests/test_progs.list. Raw outputs and exit statuses go to $TCX_OUT for
+# tests/test_progs.list (TEST_PROGS_SELECTORS, one per line, read by
+# scripts/vm-test from TEST_PROGS_LIST). Raw outputs and exit statuses go to $TCX_OUT for
 # the host to turn into TAP (scripts/tap-report). Exit 1 if anything failed.
 # Each test runs under a timeout of TEST_TIMEOUT seconds (default 2400): a
 # hung test is killed, leaves <test>.timeout next to its output, becomes one
@@ -28,8 +29,7 @@ run() {
 
 # EXTRA_GUEST_TESTS=dir adds the scripts of another directory (e.g. a
 # scratch test that must fail, to prove the harness notices).
-# GUEST_TESTS=dir and TEST_PROGS_LIST=file replace tests/guest and
-# tests/test_progs.list (quick harness checks).
+# GUEST_TESTS=dir replaces tests/guest (quick harness checks).
 for t in "${GUEST_TESTS:-tests/guest}"/*.sh ${EXTRA_GUEST_TESTS:+"$EXTRA_GUEST_TESTS"/*.sh}; do
 	[ -x "$t" ] || continue
 	n=$(basename "$t" .sh)
@@ -37,9 +37,11 @@ for t in "${GUEST_TESTS:-tests/guest}"/*.sh ${EXTRA_GUEST_TESTS:+"$EXTRA_GUEST_T
 	run "guest-$n" bash "$t"
 done
 
-while read -r sel _; do
+mapfile -t sels <<<"${TEST_PROGS_SELECTORS?}"
+for sel in "${sels[@]}"; do
+	[ -n "$sel" ] || continue
 	echo "### test_progs -t $sel"
 	# test_progs finds bpf_testmod.ko and its BPF objects in its directory.
 	run "test_progs-$sel" bash -c 'cd "$(dirname "$TEST_PROGS")" && exec ./test_progs -t "$1"' _ "$sel"
-done < <(grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "${TEST_PROGS_LIST:-tests/test_progs.list}")
+done
 exit $fail

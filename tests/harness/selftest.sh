@@ -113,6 +113,11 @@ expect "an undocumented knob and a stale README row fail" 1 "$here/check-knobs" 
 has '^missing: NEW_KNOB \(read by scripts/x\)'
 has '^stale: .* OLD_KNOB'
 
+# list_entries (scripts/lib.sh), the one reader of the list files
+printf '# a comment\n\n  0001-a.patch\n0002-b.patch   # trailing comment\n\t# indented comment\ntcx_link extra words\n' > "$t/list"
+expect "list_entries drops comments and blank lines, keeps first words" 0 \
+	bash -c '. "$1/lib.sh"; diff <(list_entries "$2") <(printf "%s\n" 0001-a.patch 0002-b.patch tcx_link)' _ "$S" "$t/list"
+
 # check-configs tries every combination and counts the failures: on a
 # stand-in kernel tree where the first combination fails to configure and
 # the second to build, the other four still run and the run fails at the end.

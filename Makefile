@@ -1,7 +1,7 @@
 # tcx for Linux 6.1: the single entry point. 'make help' lists the targets.
 # SPDX-License-Identifier: GPL-2.0
 # Environment overrides honoured by every step (see README.md):
-#   FLAVOUR=debug|vm  TREE=<kernel tree>  KBUILD_OUT=<kernel output dir>
+#   FLAVOUR=<a line of configs/flavours>  TREE=<kernel tree>  KBUILD_OUT=<kernel output dir>
 #   TOOLS_OUT=<tools output dir>  VM_TIMEOUT=<seconds>  JOBS=<make -j>
 .NOTPARALLEL:
 .DEFAULT_GOAL := help
@@ -68,7 +68,7 @@ tools:
 	@$(S)/tools
 
 vm:
-	@$(S)/vm "$$($(S)/print-var KBUILD_OUT)/arch/x86/boot/bzImage" --name vm -- bash -c "$$CMD"
+	@$(S)/vm --name vm -- bash -c "$$CMD"
 
 vm-test:
 	@$(S)/vm-test

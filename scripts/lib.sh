@@ -34,6 +34,8 @@ KBUILD_OUT=${KBUILD_OUT:-$TREE/.kbuild-$FLAVOUR}
 TOOLS_OUT=${TOOLS_OUT:-$BUILD/tools-$FLAVOUR}
 TREE=$(realpath -m "$TREE") KBUILD_OUT=$(realpath -m "$KBUILD_OUT") TOOLS_OUT=$(realpath -m "$TOOLS_OUT")
 export TREE FLAVOUR KBUILD_OUT TOOLS_OUT
+# The kernel image of $KBUILD_OUT, what scripts/vm boots by default.
+KERNEL_IMAGE=$KBUILD_OUT/arch/x86/boot/bzImage
 # Build logs are named after the step; runs against another tree or output
 # directory (TREE=/KBUILD_OUT=/TOOLS_OUT= overrides) get a suffix of their
 # own so that concurrent pipelines do not overwrite each other's logs.
@@ -89,13 +91,30 @@ build_stress() {
 		UAPI_INCLUDE="$TREE/tools/include/uapi"
 }
 
+# flavour_field COLUMN: a column (start, fragments, target, selftests,
+# timeout) of $FLAVOUR's line in configs/flavours.
+flavour_field() {
+	local col
+	case $1 in
+	start) col=2 ;; fragments) col=3 ;; target) col=4 ;; selftests) col=5 ;; timeout) col=6 ;;
+	*) die "flavour_field: unknown column $1" ;;
+	esac
+	awk -v f="$FLAVOUR" -v c="$col" '$1 == f { print $c; found = 1 } END { exit !found }' \
+		<(list_lines "$TOP/configs/flavours") ||
+		die "unknown FLAVOUR '$FLAVOUR' (configs/flavours has: $(list_entries "$TOP/configs/flavours" | paste -sd' ' -))"
+}
+
 # list_entries FILE: the entries of a list file (patches/series,
 # tests/test_progs.list, tests/test_progs.denylist): the first word of each
 # line; blank lines, '#' comment lines and trailing '# ...' comments dropped.
 # The one reader of these files: guest-side runners get the entries from
 # the host (scripts/vm-test, scripts/check-full).
 list_entries() {
-	sed -e 's/#.*//' "$1" | awk 'NF { print $1 }'
+	list_lines "$1" | awk '{ print $1 }'
+}
+# list_lines FILE: the same lines whole (tables such as configs/flavours).
+list_lines() {
+	sed -e 's/#.*//' "$1" | awk 'NF'
 }
 
 # as_root CMD...: run CMD as root, through sudo when we are not root.

@@ -128,6 +128,17 @@ has 'not ok: clsact-module .*build failed'
 has 'ok: no-bpf-no-act '
 has 'ERROR: 2 of 6 config combination\(s\) failed: tcx-only clsact-module$'
 
+# scripts/kernel builds a flavour as configs/flavours describes it, on
+# the stand-in tree, and creates a missing CCACHE_DIR for its build lock;
+# an unknown flavour fails.
+expect "scripts/kernel builds the debug flavour of configs/flavours (lock dir created)" 0 \
+	env BUILD="$t/kb" TREE="$here/fake-kernel" KBUILD_OUT="$t/kout" CCACHE_DIR="$t/no/ccache" JOBS=1 "$S/kernel"
+has 'configure .*/fake-kernel/tools/testing/selftests/bpf/config .*/configs/base.config .*/configs/vm.config .*/configs/debug.config'
+has 'kernel debug: 6.1.0-fake built'
+expect "scripts/kernel refuses a flavour configs/flavours does not have" 1 \
+	env BUILD="$t/kb" TREE="$here/fake-kernel" FLAVOUR=nope KBUILD_OUT="$t/kout2" CCACHE_DIR="$t/no/ccache" JOBS=1 "$S/kernel"
+has "unknown FLAVOUR 'nope' \(configs/flavours has: debug vm\)"
+
 # Lint: shellcheck on every shell script (tests/harness/shellcheck.sh); a
 # fixture with an unquoted expansion, and a stale pending entry, must fail.
 expect "shellcheck: every shell script is clean (or listed as pending)" 0 "$here/shellcheck.sh"

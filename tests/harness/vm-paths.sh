@@ -11,7 +11,7 @@
 # shellcheck source=../../scripts/lib.sh
 . "$(dirname "$0")/../../scripts/lib.sh"
 
-BZ=${1:-$KBUILD_OUT/arch/x86/boot/bzImage}
+BZ=${1:-$KERNEL_IMAGE}
 [ -f "$BZ" ] || die "no kernel image $BZ (make kernel?)"
 BZ=$(realpath "$BZ")
 

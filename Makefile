@@ -8,8 +8,9 @@
 SHELL := /bin/bash
 S := scripts
 CMD ?= uname -a
-# make vm's command reaches the guest through the environment, so quotes
-# in it survive (make vm CMD="echo 'a b'").
+# make vm's command reaches the guest through the environment, verbatim:
+# quotes and '$' survive (make vm CMD="echo 'a  b' \$PWD").
+override CMD := $(value CMD)
 export CMD
 
 # With TREE= pointing elsewhere (a developer's own tree) the pipeline uses

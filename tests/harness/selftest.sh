@@ -139,6 +139,14 @@ expect "scripts/kernel refuses a flavour configs/flavours does not have" 1 \
 	env BUILD="$t/kb" TREE="$here/fake-kernel" FLAVOUR=nope KBUILD_OUT="$t/kout2" CCACHE_DIR="$t/no/ccache" JOBS=1 "$S/kernel"
 has "unknown FLAVOUR 'nope' \(configs/flavours has: debug vm\)"
 
+# make vm hands CMD to the guest verbatim, quotes and '$' included (a
+# stand-in scripts/vm runs what it is given).
+mkdir -p "$t/fakevm"
+printf '#!/bin/bash\nwhile [ "$1" != -- ]; do shift; done; shift; exec "$@"\n' > "$t/fakevm/vm"; chmod +x "$t/fakevm/vm"
+expect "make vm passes a CMD with quotes and \$ through" 0 \
+	make -s -C "$here/../.." vm S="$t/fakevm" CMD="echo \"it's\" 'a  b' '\$PWD'"
+has "^it's a  b \\\$PWD$"
+
 # Lint: shellcheck on every shell script (tests/harness/shellcheck.sh); a
 # fixture with an unquoted expansion, and a stale pending entry, must fail.
 expect "shellcheck: every shell script is clean (or listed as pending)" 0 "$here/shellcheck.sh"

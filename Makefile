@@ -24,7 +24,7 @@ endef
 
 help:
 	@echo 'tcx for Linux 6.1 -- targets:'
-	@echo '  run           deps, base, tree, debug kernel, tools, then boot it and run demo/run.sh'
+	@echo '  run           deps, base, tree, debug kernel, tools, then boot it and run guest/demo/run.sh'
 	@echo '  check         deps, base, tree, series checks, debug kernel, tools, tests in the VM'
 	@echo '  stress        stress, fuzz and privilege tests at full length in the VM (STRESS_SECS, FUZZ_CALLS, SEED)'
 	@echo '  check-series  patches/ vs series, apply without fuzz/offset, messages, checkpatch'
@@ -96,7 +96,7 @@ run: deps fetch
 	$(ensure_tree)
 	@$(S)/kernel
 	@$(S)/tools
-	@GUEST_TESTS=demo TEST_PROGS_LIST=/dev/null VM_TIMEOUT="$${VM_TIMEOUT:-900}" $(S)/vm-test
+	@GUEST_TESTS=guest/demo TEST_PROGS_LIST=/dev/null VM_TIMEOUT="$${VM_TIMEOUT:-900}" $(S)/vm-test
 
 check: deps fetch
 	$(ensure_tree)
@@ -110,7 +110,7 @@ check: deps fetch
 
 # Reliability and security tests (issue 11) at full length: 120 s of
 # concurrency stress, 100,000 fuzzed calls, the privilege/namespace tests.
-# make check runs the same guest test in short (tests/guest/60-stress.sh).
+# make check runs the same guest test in short (guest/tests/60-stress.sh).
 stress: deps fetch
 	$(ensure_tree)
 	@$(S)/kernel

@@ -5,7 +5,7 @@
 analyze.py [--base RAW] --ours RAW --meta META.json --out PREFIX [--no-plot]
 
 RAW files hold the guests' stdout (RESULT, ctl and failslab lines, see
-bench/guest.sh). Writes PREFIX.md, PREFIX.csv (data path),
+guest/bench.sh). Writes PREFIX.md, PREFIX.csv (data path),
 PREFIX-control.csv (control plane) and PREFIX.png (cost vs N), prints the
 headline table, and exits 1 if a run was not repeatable (spread above
 --max-spread percent) or a guest did not finish.

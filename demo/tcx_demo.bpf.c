@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The demo's own BPF programs (demo/run.sh): a tcx program that drops
+/* The demo's own BPF programs (guest/demo/run.sh): a tcx program that drops
  * everything and counts it, and a classic cls_bpf filter for 'tc filter
  * add ... bpf da' that lets everything through.
  */

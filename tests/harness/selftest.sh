@@ -71,7 +71,7 @@ expect "timeout fails the run" 1 "$S/tap-report" "$t/vm" 1
 has 'not ok 1 - vm: TIMEOUT'
 
 mk; echo "the guest did not report an exit status (kernel crash, panic or boot failure)" > "$t/vm/failure"
-printf 'tcx-init[14.68]: some mounts of guest-fstab.2 failed\ntcx-init[15.13]: cannot mount the output share\n' > "$t/vm/console-tail"
+printf 'tcx-init[14.68]: some mounts of guest/fstab.2 failed\ntcx-init[15.13]: cannot mount the output share\n' > "$t/vm/console-tail"
 expect "a guest that never reported fails the run with the console excerpt" 1 "$S/tap-report" "$t/vm" 98
 has '^not ok 1 - vm: the guest did not report'
 has '^# tcx-init\[15.13\]: cannot mount the output share$'

@@ -49,7 +49,7 @@ try() {
 	set +e
 	# kmemleak=off: no end-of-run leak scan, this boot tests paths only.
 	(cd "$copy" && VM_APPEND="kmemleak=off" VM_TIMEOUT=${VM_PATHS_TIMEOUT:-300} scripts/vm "$BZ" --name paths --out "$base/out" -- \
-		bash -c 'test "$PWD" = "$1" && test -f scripts/guest-fstab.2 &&
+		bash -c 'test "$PWD" = "$1" && test -f guest/fstab.2 &&
 			echo guest > build/guest-wrote && test "$(cat build/guest-wrote)" = guest &&
 			cp build/path-marker "$TCX_OUT/seen"' _ "$copy") > "$base/vm.out" 2>&1
 	rc=$?

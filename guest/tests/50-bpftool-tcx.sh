@@ -10,8 +10,8 @@
 # Link-owned programs: examples/tcx-order (its tcx_order binary pins its two
 # links with -p); built into a scratch directory here unless the pipeline
 # already built it into $TOOLS_OUT/examples/tcx-order.
-# shellcheck source=lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 set -u
 
 B=${BPFTOOL:?}

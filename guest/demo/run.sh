@@ -13,7 +13,7 @@
 #   3. unpinned links go away with their loader, pinned ones with the pin
 #   4. a tcx program that drops makes ping fail; detaching it restores ping
 #   5. a pinned link outlives its device and then reports ifindex 0
-# Each observation is a TAP line (tests/guest/lib.sh, as the guest tests);
+# Each observation is a TAP line (guest/lib.sh, as the guest tests);
 # 'make run' runs it through scripts/vm-test, which prints the same TAP
 # report and 'N passed, N failed, N skipped' summary as 'make check'. The
 # exit status is non-zero if any observation failed.
@@ -26,8 +26,8 @@ OBJ=$TOOLS_OUT/demo/tcx_demo.bpf.o
 NS=tcx-peer DEV=tcx0 PEER=tcx1 IP=10.11.0.1 PEER_IP=10.11.0.2
 PIN=/sys/fs/bpf/tcx-demo
 W=$(mktemp -d /tmp/tcx-demo.XXXXXX)
-# shellcheck source=../tests/guest/lib.sh
-. "$(dirname "$0")/../tests/guest/lib.sh"
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 
 cleanup() {
 	ip netns del "$NS" 2>/dev/null

@@ -21,8 +21,8 @@
 #   STRESS_PARTS ("stress fuzz priv fault")
 #   FAULT_DEVICES (0; 1 in make stress: about 4 more minutes)
 # kmemleak and kernel splats are judged by scripts/vm on the console log.
-# shellcheck source=lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 set -u
 
 S=${TOOLS_OUT:?}/stress
@@ -66,7 +66,7 @@ part() {
 for p in $parts; do
 	case $p in
 	stress) part stress "$S/tcx_stress" -t "$secs" -j "$threads" -s "$seed" \
-		-c "$TOP/tests/stress/churn.sh" ;;
+		-c "$TOP/guest/churn.sh" ;;
 	fuzz) part fuzz "$S/tcx_fuzz" -n "$calls" -s "$seed" ;;
 	priv) part priv "$S/tcx_priv" ;;
 	fault)

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
-# TAP helpers for tests/guest/*.sh (source it). Each script prints
+# TAP helpers for guest/tests/*.sh (source it). Each script prints
 # kselftest-style TAP lines and ends with 'tap_done', which prints a
 # summary and exits non-zero if any case failed.
 #   ok NAME            a passing case

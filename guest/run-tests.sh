@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Runs inside the VM (scripts/vm-test boots it): every executable
-# tests/guest/*.sh in name order, then test_progs once per selector of
+# guest/tests/*.sh in name order, then test_progs once per selector of
 # tests/test_progs.list (TEST_PROGS_SELECTORS, one per line, read by
 # scripts/vm-test from TEST_PROGS_LIST). Raw outputs and exit statuses go to $TCX_OUT for
 # the host to turn into TAP (scripts/tap-report). Exit 1 if anything failed.
@@ -29,8 +29,8 @@ run() {
 
 # EXTRA_GUEST_TESTS=dir adds the scripts of another directory (e.g. a
 # scratch test that must fail, to prove the harness notices).
-# GUEST_TESTS=dir replaces tests/guest (quick harness checks).
-for t in "${GUEST_TESTS:-tests/guest}"/*.sh ${EXTRA_GUEST_TESTS:+"$EXTRA_GUEST_TESTS"/*.sh}; do
+# GUEST_TESTS=dir replaces guest/tests (quick harness checks).
+for t in "${GUEST_TESTS:-guest/tests}"/*.sh ${EXTRA_GUEST_TESTS:+"$EXTRA_GUEST_TESTS"/*.sh}; do
 	[ -x "$t" ] || continue
 	n=$(basename "$t" .sh)
 	echo "### guest script $n"

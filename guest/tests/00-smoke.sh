@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Smoke test: the booted kernel is ours and carries the series.
-# shellcheck source=lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 
 lv=$(sed -n 's/^CONFIG_LOCALVERSION="\(.*\)"$/\1/p' "$TOP/configs/vm.config")
 rel=$(uname -r)

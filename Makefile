@@ -40,7 +40,7 @@ help:
 	@echo '  tree          build/linux = base + patches/ as git commits (refuses to drop work)'
 	@echo '  rebase        move the series to BASE_VERSION=<debian version> (tree, export, checks, pin)'
 	@echo '  export        write the commits of build/linux back to patches/'
-	@echo '  kernel        build the $$FLAVOUR kernel (debug by default, or FLAVOUR=vm)'
+	@echo '  kernel        build the $$FLAVOUR kernel (debug by default, or FLAVOUR=vm|bench)'
 	@echo '  tools         build libbpf, bpftool, test_progs and probes from the tree'
 	@echo '  vm            boot the kernel and run CMD inside (make vm CMD="bpftool prog")'
 	@echo '  vm-test       run the tests in the VM and print TAP + summary'

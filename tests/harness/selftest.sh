@@ -137,7 +137,16 @@ has 'configure .*/fake-kernel/tools/testing/selftests/bpf/config .*/configs/base
 has 'kernel debug: 6.1.0-fake built'
 expect "scripts/kernel refuses a flavour configs/flavours does not have" 1 \
 	env BUILD="$t/kb" TREE="$here/fake-kernel" FLAVOUR=nope KBUILD_OUT="$t/kout2" CCACHE_DIR="$t/no/ccache" JOBS=1 "$S/kernel"
-has "unknown FLAVOUR 'nope' \(configs/flavours has: debug vm\)"
+has "unknown FLAVOUR 'nope' \(configs/flavours has: debug vm bench\)"
+# The bench flavour (scripts/bench) with its fragment replaced by an
+# absolute path (BENCH_FRAGMENT through KERNEL_FRAGMENTS): bzImage only.
+printf 'CONFIG_BENCH_FAKE=y\n' > "$t/bench-frag.config"
+expect "scripts/kernel builds the bench flavour with KERNEL_FRAGMENTS=/abs/path" 0 \
+	env BUILD="$t/kb" TREE="$here/fake-kernel" FLAVOUR=bench KERNEL_FRAGMENTS="$t/bench-frag.config" \
+	KBUILD_OUT="$t/kout3" CCACHE_DIR="$t/no/ccache" JOBS=1 "$S/kernel"
+has 'kernel-bench-config: configure [^ ]*/bench-frag.config .log'
+has 'kernel-bench-build: kmake bzImage '
+has 'kernel bench: 6.1.0-fake built'
 
 # make vm hands CMD to the guest verbatim, quotes and '$' included (a
 # stand-in scripts/vm runs what it is given).

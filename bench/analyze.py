@@ -29,6 +29,9 @@ T_BARE = 0.01           # ours bare within 1% of base bare
 T_TCX1_RATIO = 0.40     # tcx_1 overhead <= 0.40 x cls_bpf_1 overhead
 T_TCX_SLOPE = 35.0      # marginal instructions per extra tcx program
 T_SLOPE_RATIO = 0.25    # ... and <= 0.25 x the cls_bpf marginal
+# Targets of issue 14.
+T_CLASSIC = 1.005       # clsact_empty and cls_bpf_1, ours/base, no tcx program
+T_CTL_SLOPE = 7.0       # attach/detach instructions per program already attached
 
 
 def parse(path):
@@ -197,6 +200,12 @@ def main():
         targets.append((f'{d}: tcx marginal <= 0.25 x cls_bpf marginal',
                         f"{fmt(h['tcx_slope'])} / {fmt(h['cls_bpf_slope'])} = {fmt(r, 3)}",
                         verdict(None if r is None else r <= T_SLOPE_RATIO)))
+        for key, scen in (('clsact_ours_base', 'clsact_empty'),
+                          ('cls1_ours_base', 'cls_bpf_1')):
+            r = h[key]
+            targets.append((f'{d}: ours {scen} / base {scen} <= {T_CLASSIC}',
+                            fmt(r, 4),
+                            verdict(None if r is None else r <= T_CLASSIC)))
 
     # Control plane.
     ctl = data['ours']['ctl']
@@ -213,6 +222,13 @@ def main():
         w.writeheader()
         w.writerows(crow)
     C = {(c['dir'], c['op'], c['fill']): c['median_instr'] for c in crow if c['clock'] == 'cpu'}
+    for d in dirs:
+        for op in ('link_attach', 'link_detach', 'opts_attach', 'opts_detach'):
+            lo, hi = C.get((d, op, 16)), C.get((d, op, 62))
+            per = None if lo is None or hi is None else (hi - lo) / 46.0
+            targets.append((f'{d}: {op} per program already attached <= {T_CTL_SLOPE:g} '
+                            'instructions', fmt(per),
+                            verdict(None if per is None else per <= T_CTL_SLOPE)))
     W = {(c['dir'], c['op'], c['fill']): c['median_instr'] for c in crow if c['clock'] == 'wall'}
     fills = sorted({c['fill'] for c in crow})
     ops = ['link_attach', 'link_detach', 'opts_attach', 'opts_detach', 'query']

@@ -133,7 +133,7 @@ has 'ERROR: 2 of 6 config combination\(s\) failed: tcx-only clsact-module$'
 # an unknown flavour fails.
 expect "scripts/kernel builds the debug flavour of configs/flavours (lock dir created)" 0 \
 	env BUILD="$t/kb" TREE="$here/fake-kernel" KBUILD_OUT="$t/kout" CCACHE_DIR="$t/no/ccache" JOBS=1 "$S/kernel"
-has 'configure .*/fake-kernel/tools/testing/selftests/bpf/config .*/configs/base.config .*/configs/vm.config .*/configs/debug.config'
+has 'configure .*/fake-kernel/tools/testing/selftests/bpf/config .*/configs/base.config .*/configs/guest.config .*/configs/vm.config .*/configs/debug.config'
 has 'kernel debug: 6.1.0-fake built'
 expect "scripts/kernel refuses a flavour configs/flavours does not have" 1 \
 	env BUILD="$t/kb" TREE="$here/fake-kernel" FLAVOUR=nope KBUILD_OUT="$t/kout2" CCACHE_DIR="$t/no/ccache" JOBS=1 "$S/kernel"

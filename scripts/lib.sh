@@ -100,8 +100,29 @@ flavour_field() {
 	*) die "flavour_field: unknown column $1" ;;
 	esac
 	awk -v f="$FLAVOUR" -v c="$col" '$1 == f { print $c; found = 1 } END { exit !found }' \
-		<(list_lines "$TOP/configs/flavours") ||
-		die "unknown FLAVOUR '$FLAVOUR' (configs/flavours has: $(list_entries "$TOP/configs/flavours" | paste -sd' ' -))"
+		<(flavour_lines) ||
+		die "unknown FLAVOUR '$FLAVOUR' (configs/flavours has: $(flavour_lines | awk '{ print $1 }' | paste -sd' ' -))"
+}
+# flavour_lines: the flavours' lines of configs/flavours (its 'kconfig'
+# lines are scripts/check-configs' table).
+flavour_lines() {
+	list_lines "$TOP/configs/flavours" | awk '$1 != "kconfig"'
+}
+
+# kconfig_names: the Kconfig combinations of scripts/check-configs, the
+# NAMEs of the 'kconfig NAME KEY VALUE...' lines of configs/flavours, in
+# order. kconfig_field NAME KEY: the values of NAME's KEY (set, expect,
+# build), one per line, from all of its KEY lines.
+kconfig_names() {
+	list_lines "$TOP/configs/flavours" | awk '$1 == "kconfig" && !seen[$2]++ { print $2 }'
+}
+kconfig_field() {
+	case $2 in
+	set|expect|build) ;;
+	*) die "kconfig_field: unknown key $2" ;;
+	esac
+	list_lines "$TOP/configs/flavours" |
+		awk -v n="$1" -v k="$2" '$1 == "kconfig" && $2 == n && $3 == k { for (i = 4; i <= NF; i++) print $i }'
 }
 
 # list_entries FILE: the entries of a list file (patches/series,

@@ -118,15 +118,17 @@ printf '# a comment\n\n  0001-a.patch\n0002-b.patch   # trailing comment\n\t# in
 expect "list_entries drops comments and blank lines, keeps first words" 0 \
 	bash -c '. "$1/lib.sh"; diff <(list_entries "$2") <(printf "%s\n" 0001-a.patch 0002-b.patch tcx_link)' _ "$S" "$t/list"
 
-# check-configs tries every combination and counts the failures: on a
-# stand-in kernel tree where the first combination fails to configure and
-# the second to build, the other four still run and the run fails at the end.
+# check-configs tries every combination of configs/flavours and counts the
+# failures: on a stand-in kernel tree where the first combination fails to
+# configure, the second to build and the fourth loses an option it asks
+# for, the others still run and the run fails at the end.
 expect "check-configs counts failing combinations and runs the others" 1 \
 	env BUILD="$t/cc" TREE="$here/fake-kernel" JOBS=1 "$S/check-configs"
 has 'not ok: tcx-only .*configuration failed'
 has 'not ok: clsact-module .*build failed'
+has 'not ok: no-ingress-qdisc: Kconfig did not give IFB=m \(got n\)$'
 has 'ok: no-bpf-no-act '
-has 'ERROR: 2 of 6 config combination\(s\) failed: tcx-only clsact-module$'
+has 'ERROR: 3 of 6 config combination\(s\) failed: tcx-only clsact-module no-ingress-qdisc$'
 
 # scripts/kernel builds a flavour as configs/flavours describes it, on
 # the stand-in tree, and creates a missing CCACHE_DIR for its build lock;

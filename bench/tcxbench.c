@@ -20,6 +20,18 @@
  *	query (BPF_PROG_QUERY with room for 64 entries), each on a device
  *	holding K programs. One "ctl" line per (op, K) on stdout.
  *
+ *   tcxbench rtnl DEV OTHER none|link|opts ITERS
+ *	What tcx changes cost other RTNL users. One task sends RTM_GETLINK
+ *	requests for the device OTHER back to back (rtnetlink takes RTNL for
+ *	them) and times each with CLOCK_MONOTONIC. With "none" it does
+ *	ITERS of them alone (the baseline; no bpf(2) at all, so it also runs
+ *	on a kernel without tcx). With "link" or "opts", a second process
+ *	meanwhile changes DEV's tcx ingress ITERS times in a loop: link
+ *	create + close of the link fd, or BPF_PROG_ATTACH + BPF_PROG_DETACH,
+ *	on a hook that holds one other program throughout, and times every
+ *	change in elapsed time and in its CPU time. "rtnl" lines on stdout:
+ *	p50, p99 and max of the requests' latency, and of the changes.
+ *
  *   tcxbench failslab DEV DIR FILLS
  *	With failslab set up by the caller (debugfs failslab: probability
  *	100, times -1, task-filter Y, ignore-gfp-wait N), for each K: attach
@@ -35,17 +47,22 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/bpf.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 
 /* BPF_TCX_* and TCX_* are enumerators: a uapi header without tcx fails
  * below with undeclared identifiers. Use the series' tools/include/uapi.
@@ -380,6 +397,275 @@ static int cmd_ctl(int argc, char **argv)
 	return 0;
 }
 
+/* The unrelated RTNL user: RTM_GETLINK of one device over rtnetlink. */
+struct getlink {
+	int fd;
+	__u32 seq;
+	struct {
+		struct nlmsghdr nh;
+		struct ifinfomsg ifi;
+	} req;
+	char buf[16384];
+};
+
+static void getlink_open(struct getlink *g, int ifindex)
+{
+	g->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (g->fd < 0)
+		die("netlink socket: %s", strerror(errno));
+	memset(&g->req, 0, sizeof(g->req));
+	g->req.nh.nlmsg_len = sizeof(g->req);
+	g->req.nh.nlmsg_type = RTM_GETLINK;
+	g->req.nh.nlmsg_flags = NLM_F_REQUEST;
+	g->req.ifi.ifi_family = AF_UNSPEC;
+	g->req.ifi.ifi_index = ifindex;
+	g->seq = 0;
+}
+
+/* One request and its answer (rtnetlink answers before send() returns). */
+static void getlink_once(struct getlink *g)
+{
+	struct nlmsghdr *nh = (struct nlmsghdr *)g->buf;
+	ssize_t n;
+
+	g->req.nh.nlmsg_seq = ++g->seq;
+	if (send(g->fd, &g->req, sizeof(g->req), 0) != sizeof(g->req))
+		die("RTM_GETLINK send: %s", strerror(errno));
+	n = recv(g->fd, g->buf, sizeof(g->buf), 0);
+	if (n < (ssize_t)sizeof(*nh) || !NLMSG_OK(nh, (__u32)n))
+		die("RTM_GETLINK: short answer (%zd)", n);
+	if (nh->nlmsg_type == NLMSG_ERROR)
+		die("RTM_GETLINK: error %d",
+		    ((struct nlmsgerr *)NLMSG_DATA(nh))->error);
+	if (nh->nlmsg_type != RTM_NEWLINK || nh->nlmsg_seq != g->seq)
+		die("RTM_GETLINK: answer type %u seq %u", nh->nlmsg_type, nh->nlmsg_seq);
+}
+
+static __u64 clock_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* Nearest-rank percentile of sorted t[0..n-1]. */
+static __u64 pct(const __u64 *t, size_t n, unsigned int p)
+{
+	size_t i = (n * p + 99) / 100;
+
+	return t[i ? i - 1 : 0];
+}
+
+static void rtnl_report(const char *loop, const char *op, __u64 *t, size_t n)
+{
+	double sum = 0;
+	size_t i;
+
+	if (!n)
+		die("rtnl %s %s: no samples", loop, op);
+	for (i = 0; i < n; i++)
+		sum += t[i];
+	qsort(t, n, sizeof(*t), cmp_u64);
+	printf("rtnl loop=%s op=%s n=%zu p50_ns=%llu p99_ns=%llu max_ns=%llu mean_ns=%.0f min_ns=%llu\n",
+	       loop, op, n, (unsigned long long)pct(t, n, 50), (unsigned long long)pct(t, n, 99),
+	       (unsigned long long)t[n - 1], sum / n, (unsigned long long)t[0]);
+}
+
+/* A change of the loop, in elapsed time and in the changer's CPU time. */
+static void rtnl_report_change(const char *loop, const char *op, __u64 *wall, __u64 *cpu,
+			       size_t n)
+{
+	__u64 w50, w99, wmax;
+
+	qsort(wall, n, sizeof(*wall), cmp_u64);
+	qsort(cpu, n, sizeof(*cpu), cmp_u64);
+	w50 = pct(wall, n, 50), w99 = pct(wall, n, 99), wmax = wall[n - 1];
+	printf("rtnl loop=%s op=%s n=%zu wall_p50_ns=%llu wall_p99_ns=%llu wall_max_ns=%llu "
+	       "cpu_p50_ns=%llu cpu_p99_ns=%llu cpu_max_ns=%llu\n",
+	       loop, op, n, (unsigned long long)w50, (unsigned long long)w99,
+	       (unsigned long long)wmax, (unsigned long long)pct(cpu, n, 50),
+	       (unsigned long long)pct(cpu, n, 99), (unsigned long long)cpu[n - 1]);
+}
+
+/* What the changer shares with the timing task. */
+struct rtnl_shared {
+	int started, done, failed;
+	__u64 samples[];	/* wall[2][iters], then cpu[2][iters] */
+};
+
+/* The changer: ITERS changes of DEV's tcx ingress (attach then detach),
+ * each timed by CLOCK_MONOTONIC and CLOCK_THREAD_CPUTIME_ID, the cost of
+ * reading both clocks subtracted.
+ *
+ * It sleeps a little after every change (20 us plus the timer slack): the
+ * requester woken by its rtnl_unlock() then runs and takes RTNL. Back to
+ * back, the changer would take RTNL again for its next change before the
+ * woken requester ran (a mutex lets the running task steal it until a
+ * waiter asks for a handoff), and one request would wait for two changes.
+ */
+static void rtnl_pause(void)
+{
+	struct timespec ts = { .tv_nsec = 20000 };
+
+	nanosleep(&ts, NULL);
+}
+
+static void rtnl_changer(struct rtnl_shared *sh, int ifindex, int opts, int iters, int prog)
+{
+	__u64 *wall = sh->samples, *cpu = sh->samples + 2 * iters;
+	__u64 ow, oc, w[4], c[4], *cal = calloc(64, sizeof(__u64));
+	int i, ret;
+
+	/* Calibration: the clock reads around an empty change. */
+	for (i = 0; i < 64; i++) {
+		w[0] = clock_ns(CLOCK_MONOTONIC), c[0] = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+		c[1] = clock_ns(CLOCK_THREAD_CPUTIME_ID), w[1] = clock_ns(CLOCK_MONOTONIC);
+		cal[i] = w[1] - w[0];
+	}
+	qsort(cal, 64, sizeof(*cal), cmp_u64);
+	ow = cal[32];
+	for (i = 0; i < 64; i++) {
+		c[0] = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+		c[1] = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+		cal[i] = c[1] - c[0];
+	}
+	qsort(cal, 64, sizeof(*cal), cmp_u64);
+	oc = cal[32];
+
+	__atomic_store_n(&sh->started, 1, __ATOMIC_RELEASE);
+	/* One change pair unrecorded first (warm-up), then ITERS. */
+	for (i = -1; i < iters; i++) {
+		int lfd = -1;
+
+		w[0] = clock_ns(CLOCK_MONOTONIC), c[0] = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+		if (opts)
+			ret = opts_attach(ifindex, BPF_TCX_INGRESS, prog);
+		else
+			ret = lfd = link_create(ifindex, BPF_TCX_INGRESS, prog);
+		c[1] = clock_ns(CLOCK_THREAD_CPUTIME_ID), w[1] = clock_ns(CLOCK_MONOTONIC);
+		if (ret < 0) {
+			fprintf(stderr, "tcxbench: rtnl: attach: %s\n", strerror(errno));
+			break;
+		}
+		rtnl_pause();
+		w[2] = clock_ns(CLOCK_MONOTONIC), c[2] = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+		if (opts)
+			ret = opts_detach(ifindex, BPF_TCX_INGRESS, prog);
+		else
+			ret = close(lfd);
+		c[3] = clock_ns(CLOCK_THREAD_CPUTIME_ID), w[3] = clock_ns(CLOCK_MONOTONIC);
+		if (ret < 0) {
+			fprintf(stderr, "tcxbench: rtnl: detach: %s\n", strerror(errno));
+			break;
+		}
+		rtnl_pause();
+		if (i < 0)
+			continue;
+		wall[i] = w[1] - w[0] > ow ? w[1] - w[0] - ow : 0;
+		wall[iters + i] = w[3] - w[2] > ow ? w[3] - w[2] - ow : 0;
+		cpu[i] = c[1] - c[0] > oc ? c[1] - c[0] - oc : 0;
+		cpu[iters + i] = c[3] - c[2] > oc ? c[3] - c[2] - oc : 0;
+	}
+	if (i < iters)
+		__atomic_store_n(&sh->failed, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&sh->done, 1, __ATOMIC_RELEASE);
+}
+
+static int cmd_rtnl(int argc, char **argv)
+{
+	int ifindex = 0, other, loop, iters, status, fill_link = -1, prog = -1;
+	size_t n = 0, cap = 1 << 16, shsize;
+	struct rtnl_shared *sh = NULL;
+	static struct getlink g;
+	__u64 *t, a;
+	pid_t pid = 0;
+
+	if (argc != 5)
+		die("usage: rtnl DEV OTHER none|link|opts ITERS");
+	other = parse_dev(argv[2]);
+	if (!strcmp(argv[3], "none"))
+		loop = 0;
+	else if (!strcmp(argv[3], "link"))
+		loop = 1;
+	else if (!strcmp(argv[3], "opts"))
+		loop = 2;
+	else
+		die("loop must be none, link or opts, not '%s'", argv[3]);
+	iters = atoi(argv[4]);
+	if (iters < 1)
+		die("ITERS must be positive");
+	if (!loop && (size_t)iters > cap)
+		cap = iters;
+	t = malloc(cap * sizeof(*t));
+	if (!t)
+		die("out of memory");
+	getlink_open(&g, other);
+	for (int i = 0; i < 16; i++)
+		getlink_once(&g);
+
+	if (!loop) {
+		for (n = 0; n < (size_t)iters; n++) {
+			a = clock_ns(CLOCK_MONOTONIC);
+			getlink_once(&g);
+			t[n] = clock_ns(CLOCK_MONOTONIC) - a;
+		}
+		rtnl_report("none", "getlink", t, n);
+		return 0;
+	}
+
+	ifindex = parse_dev(argv[1]);
+	if (ifindex == other)
+		die("rtnl: DEV and OTHER must differ");
+	/* One program stays on the hook: the loop changes a hook in use,
+	 * not the creation of the device's tcx state and the static keys.
+	 */
+	fill_link = link_create(ifindex, BPF_TCX_INGRESS, prog_load(TCX_NEXT));
+	if (fill_link < 0)
+		die("rtnl: fill link: %s", strerror(errno));
+	prog = prog_load(TCX_NEXT);
+	shsize = sizeof(*sh) + 4 * (size_t)iters * sizeof(__u64);
+	sh = mmap(NULL, shsize, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (!pid) {
+		rtnl_changer(sh, ifindex, loop == 2, iters, prog);
+		_exit(0);
+	}
+	/* Time requests from when the changer starts until it is done. */
+	while (!__atomic_load_n(&sh->started, __ATOMIC_ACQUIRE) &&
+	       !__atomic_load_n(&sh->done, __ATOMIC_ACQUIRE))
+		sched_yield();
+	while (!__atomic_load_n(&sh->done, __ATOMIC_ACQUIRE)) {
+		if (n == cap) {
+			cap *= 2;
+			t = realloc(t, cap * sizeof(*t));
+			if (!t)
+				die("out of memory");
+		}
+		a = clock_ns(CLOCK_MONOTONIC);
+		getlink_once(&g);
+		t[n++] = clock_ns(CLOCK_MONOTONIC) - a;
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		die("waitpid: %s", strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) || sh->failed)
+		die("rtnl: the %s loop failed", argv[3]);
+	rtnl_report(argv[3], "getlink", t, n);
+	rtnl_report_change(argv[3], loop == 2 ? "opts_attach" : "link_attach", sh->samples,
+			   sh->samples + 2 * iters, iters);
+	rtnl_report_change(argv[3], loop == 2 ? "opts_detach" : "link_detach",
+			   sh->samples + iters, sh->samples + 3 * iters, iters);
+	close(fill_link);
+	if (query(ifindex, BPF_TCX_INGRESS, NULL) != 0)
+		die("rtnl: programs left on %s", argv[1]);
+	return 0;
+}
+
 static int mif_fd = -1;
 
 static void make_it_fail(int on)
@@ -461,12 +747,14 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2)
-		die("usage: tcxbench run|ctl|failslab ...");
+		die("usage: tcxbench run|ctl|rtnl|failslab ...");
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "ctl"))
 		return cmd_ctl(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "failslab"))
 		return cmd_failslab(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "rtnl"))
+		return cmd_rtnl(argc - 1, argv + 1);
 	die("unknown command %s", argv[1]);
 }

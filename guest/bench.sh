@@ -17,13 +17,14 @@
 #   CTL_ITERS    iterations per control-plane op (0: skip it)
 #   CTL_FILLS    programs already attached when timing them ("0,16,62")
 #   FS_FILLS     programs attached for the failslab check ("3,17,63")
+#   RTNL_ITERS   changes per loop of the rtnl scenario (0: skip it)
 #   SCENARIOS    optional space-separated filter (e.g. "bare tcx_1")
 #   DIRS         "ingress egress" (default)
 #
 # Output: one line per measured run on stdout,
 #   RESULT kernel=... dir=... scen=... n=... rep=... usec=... cusec=...
 #          pkts=... ns_per_pkt=...
-# plus "ctl ..." and "failslab ..." lines from tcxbench, "INFO ..." lines
+# plus "ctl ...", "rtnl ..." and "failslab ..." lines from tcxbench, "INFO ..." lines
 # and "PROGRESS ..." lines for the host to show.
 set -euo pipefail
 
@@ -35,6 +36,7 @@ TCX_MAX_N=${TCX_MAX_N:-63}
 CTL_ITERS=${CTL_ITERS:-500}
 CTL_FILLS=${CTL_FILLS:-0,16,62}
 FS_FILLS=${FS_FILLS:-3,17,63}
+RTNL_ITERS=${RTNL_ITERS:-100}
 SCENARIOS=${SCENARIOS:-}
 DIRS=${DIRS:-"ingress egress"}
 DEV=${DEV:-bench0}
@@ -238,8 +240,30 @@ all() {
 		failslab_check $cdev
 		ip link del $cdev
 	fi
+	rtnl_check "$kind"
 	ip link del $DEV
 	echo "BENCH-DONE"
+}
+
+# Scenario rtnl: an unrelated RTNL user (RTM_GETLINK of $DEV, back to
+# back) alone, then, on ours, while another task changes the tcx ingress
+# of a second device in a loop (link create + close, then opts attach +
+# detach). The base kernel gives the reference without tcx.
+rtnl_check() {
+	local kind=$1 rdev=${DEV}r loop
+	want rtnl || return 0
+	[ "$RTNL_ITERS" -gt 0 ] || return 0
+	ip link add $rdev type dummy
+	ip link set $rdev up
+	progress "$kind rtnl: RTM_GETLINK alone ($((RTNL_ITERS * 20)) requests)"
+	"$TCXBENCH" rtnl $rdev $DEV none $((RTNL_ITERS * 20))
+	if [ "$kind" = ours ]; then
+		for loop in link opts; do
+			progress "$kind rtnl: RTM_GETLINK while $RTNL_ITERS tcx $loop attach+detach run"
+			"$TCXBENCH" rtnl $rdev $DEV $loop "$RTNL_ITERS"
+		done
+	fi
+	ip link del $rdev
 }
 
 # Detach under failslab at 100% for our task only.

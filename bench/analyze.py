@@ -4,9 +4,11 @@
 
 analyze.py [--base RAW] --ours RAW --meta META.json --out PREFIX [--no-plot]
 
-RAW files hold the guests' stdout (RESULT, ctl and failslab lines, see
-guest/bench.sh). Writes PREFIX.md, PREFIX.csv (data path),
-PREFIX-control.csv (control plane) and PREFIX.png (cost vs N), prints the
+RAW files hold the guests' stdout (RESULT, ctl, rtnl and failslab lines,
+see guest/bench.sh). Writes PREFIX.md, PREFIX.csv (data path),
+PREFIX-control.csv (control plane), PREFIX-rtnl.csv (an unrelated RTNL
+user while tcx changes, the rtnl scenario) and PREFIX.png (cost vs N),
+prints the
 headline table, and exits 1 if a run was not repeatable (spread above
 --max-spread percent) or a guest did not finish.
 
@@ -32,10 +34,14 @@ T_SLOPE_RATIO = 0.25    # ... and <= 0.25 x the cls_bpf marginal
 # Targets of issue 14.
 T_CLASSIC = 1.005       # clsact_empty and cls_bpf_1, ours/base, no tcx program
 T_CTL_SLOPE = 7.0       # attach/detach instructions per program already attached
+# Target of the RTNL work: an unrelated RTNL user (RTM_GETLINK) while tcx
+# changes run in a loop, p99 of its latency in guest ns (1 ms).
+T_RTNL_P99 = 1000000
+RTNL_LOOPS = (('link', 'link create + close'), ('opts', 'opts attach + detach'))
 
 
 def parse(path):
-    runs, ctl, fs, info, done = {}, [], [], [], False
+    runs, ctl, rtnl, fs, info, done = {}, [], [], [], [], False
     with open(path, errors='replace') as f:
         for line in f:
             line = line.strip().replace('\r', '')
@@ -48,13 +54,15 @@ def parse(path):
                 d = dict(KV.findall(line))
                 if d.get('op') != 'timer':
                     ctl.append(d)
+            elif line.startswith('rtnl '):
+                rtnl.append(dict(KV.findall(line)))
             elif line.startswith('failslab '):
                 fs.append(line[len('failslab '):])
             elif line.startswith('INFO '):
                 info.append(line[5:])
             elif line == 'BENCH-DONE':
                 done = True
-    return runs, ctl, fs, info, done
+    return runs, ctl, rtnl, fs, info, done
 
 
 def stats(v):
@@ -105,10 +113,12 @@ def main():
     data, ok = {}, True
     for kind, path in (('base', a.base), ('ours', a.ours)):
         if path is None:
-            data[kind] = {'runs': {}, 'ctl': [], 'fs': [], 'info': [], 'done': True}
+            data[kind] = {'runs': {}, 'ctl': [], 'rtnl': [], 'fs': [], 'info': [],
+                          'done': True}
             continue
-        runs, ctl, fs, info, done = parse(path)
-        data[kind] = {'runs': runs, 'ctl': ctl, 'fs': fs, 'info': info, 'done': done}
+        runs, ctl, rtnl, fs, info, done = parse(path)
+        data[kind] = {'runs': runs, 'ctl': ctl, 'rtnl': rtnl, 'fs': fs, 'info': info,
+                      'done': done}
         if not done:
             print(f'analyze: the {kind} guest did not finish (no BENCH-DONE in {path})',
                   file=sys.stderr)
@@ -230,6 +240,56 @@ def main():
                             'instructions', fmt(per),
                             verdict(None if per is None else per <= T_CTL_SLOPE)))
     W = {(c['dir'], c['op'], c['fill']): c['median_instr'] for c in crow if c['clock'] == 'wall'}
+
+    # RTNL while tcx changes (the rtnl scenario): RTM_GETLINK latency alone
+    # (both kernels) and while a loop of tcx changes runs (ours), and the
+    # changes themselves in elapsed and CPU time.
+    rrow, G, X = [], {}, {}
+    for kind in ('base', 'ours'):
+        for r in data[kind]['rtnl']:
+            if r.get('op') == 'getlink':
+                g = G[(kind, r['loop'])] = {k: int(r[k + '_ns']) for k in ('p50', 'p99', 'max')}
+                g['n'] = int(r['n'])
+                rrow.append({'tree': kind, 'loop': r['loop'], 'op': 'getlink', 'clock': 'wall',
+                             'n': g['n'], 'p50_ns': g['p50'], 'p99_ns': g['p99'],
+                             'max_ns': g['max']})
+            else:
+                x = X[(kind, r['loop'], r['op'])] = {f'{c}_{k}': int(r[f'{c}_{k}_ns'])
+                                                     for c in ('wall', 'cpu')
+                                                     for k in ('p50', 'p99', 'max')}
+                x['n'] = int(r['n'])
+                for c in ('wall', 'cpu'):
+                    rrow.append({'tree': kind, 'loop': r['loop'], 'op': r['op'], 'clock': c,
+                                 'n': x['n'], 'p50_ns': x[c + '_p50'],
+                                 'p99_ns': x[c + '_p99'], 'max_ns': x[c + '_max']})
+    with open(a.out + '-rtnl.csv', 'w', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=['tree', 'loop', 'op', 'clock', 'n', 'p50_ns',
+                                          'p99_ns', 'max_ns'])
+        w.writeheader()
+        w.writerows(rrow)
+    alone = G.get(('ours', 'none'))
+    # One RTNL hold of a change, bounded from above (one vCPU): the part
+    # the changer runs, at most its CPU time for the change, plus the part
+    # it is off the CPU, which the always-runnable requester covers with
+    # at most the end of the request it had begun and the next request,
+    # blocked until the release: at most two requests.
+    hold = {}
+    for loop, _ in RTNL_LOOPS:
+        g = G.get(('ours', loop))
+        cpu = [x['cpu_max'] for (k, l, _o), x in X.items() if k == 'ours' and l == loop]
+        if g is None or not cpu:
+            continue
+        hold[loop] = {
+            'seen': g['max'] - alone['p50'] if alone else None,
+            'bound': max(cpu) + 2 * g['max'],
+        }
+    for loop, label in RTNL_LOOPS:
+        g = G.get(('ours', loop))
+        if g is None:
+            continue
+        targets.append((f'RTNL: RTM_GETLINK p99 while tcx {label} loops <= 1,000,000 ns',
+                        f"{fmt(g['p99'], 0)} (alone {fmt(alone['p99'], 0) if alone else 'n/a'})",
+                        verdict(g['p99'] <= T_RTNL_P99)))
     fills = sorted({c['fill'] for c in crow})
     ops = ['link_attach', 'link_detach', 'opts_attach', 'opts_detach', 'query']
 
@@ -339,6 +399,53 @@ def main():
                 L.append('|---|' + '---|' * len(fills))
                 for op in ops:
                     L.append(f'| {op} | ' + ' | '.join(fmt(W.get((d, op, f)), 0) for f in fills) + ' |')
+    if rrow:
+        L.append('')
+        L.append('## Control plane: an unrelated RTNL user while tcx changes (ns of guest time)')
+        L.append('')
+        L.append('One task sends RTM_GETLINK requests for another device back to back '
+                 '(rtnetlink takes RTNL for each) and times each with `CLOCK_MONOTONIC`, '
+                 'alone and while a second task changes the tcx ingress of a dummy device '
+                 'in a loop (link create + close, or BPF_PROG_ATTACH + BPF_PROG_DETACH, one '
+                 'other program attached throughout). One vCPU: while both wait (RTNL, an '
+                 'RCU grace period) the guest is idle and its clock skips to the next timer, '
+                 'so waits are guest ns, not instructions. See bench/README.md.')
+        L.append('')
+        L.append('| tcx loop | kernel | requests | p50 | p99 | max |')
+        L.append('|---|---|---|---|---|---|')
+        for kind in ('base', 'ours'):
+            for loop, label in (('none', 'none (alone)'),) + RTNL_LOOPS:
+                g = G.get((kind, loop))
+                if g:
+                    L.append(f"| {label} | {kind} | {g['n']} | {fmt(g['p50'], 0)} | "
+                             f"{fmt(g['p99'], 0)} | {fmt(g['max'], 0)} |")
+        if X:
+            L.append('')
+            L.append('The changes of the loop, elapsed (`CLOCK_MONOTONIC`: the RCU grace '
+                     'period each change waits for included) and the changing task\'s CPU '
+                     'time (`CLOCK_THREAD_CPUTIME_ID`, instructions), while the requests run:')
+            L.append('')
+            L.append('| loop | op | changes | elapsed p50 | elapsed p99 | elapsed max | '
+                     'CPU p50 | CPU max |')
+            L.append('|---|---|---|---|---|---|---|---|')
+            for (kind, loop, op), x in X.items():
+                L.append(f"| {loop} | {op} | {x['n']} | {fmt(x['wall_p50'], 0)} | "
+                         f"{fmt(x['wall_p99'], 0)} | {fmt(x['wall_max'], 0)} | "
+                         f"{fmt(x['cpu_p50'], 0)} | {fmt(x['cpu_max'], 0)} |")
+        if hold:
+            L.append('')
+            L.append('RTNL hold per change, from the requests (no lock tracing in the bench '
+                     'kernels): the longest wait a request saw (its max minus its p50 alone; '
+                     'it can span two consecutive changes, the changer taking RTNL again '
+                     'before the woken requester runs), and an upper bound of one hold: '
+                     'changer CPU max + 2 x request max (one vCPU; see bench/README.md).')
+            L.append('')
+            L.append('| loop | longest wait seen | one hold <= |')
+            L.append('|---|---|---|')
+            for loop, label in RTNL_LOOPS:
+                h = hold.get(loop)
+                if h:
+                    L.append(f"| {label} | {fmt(h['seen'], 0)} | {fmt(h['bound'], 0)} |")
     fs = data['ours']['fs']
     if fs:
         L.append('')
@@ -355,7 +462,7 @@ def main():
     with open(a.out + '.md', 'w') as f:
         f.write(md)
 
-    if not a.no_plot:
+    if not a.no_plot and dirs:
         plot(a.out + '.png', H, dirs, S, meta)
 
     print(md)

@@ -20,7 +20,7 @@ define ensure_tree
 endef
 
 .PHONY: help run check stress check-harness check-vm-paths check-configs bench check-series check-bisect check-full deps fetch tree rebase \
-	export kernel tools vm vm-test clean distclean
+	export kernel tools iproute2 vm vm-test clean distclean
 
 help:
 	@echo 'tcx for Linux 6.1 -- targets:'
@@ -41,7 +41,8 @@ help:
 	@echo '  rebase        move the series to BASE_VERSION=<debian version> (tree, export, checks, pin)'
 	@echo '  export        write the commits of build/linux back to patches/'
 	@echo '  kernel        build the $$FLAVOUR kernel (debug by default, or FLAVOUR=vm|bench)'
-	@echo '  tools         build libbpf, bpftool, test_progs and probes from the tree'
+	@echo '  tools         build libbpf, bpftool, test_progs and probes from the tree, and iproute2'
+	@echo '  iproute2      Debian'"'"'s iproute2 + iproute2/patches/: tc and ip in build/iproute2/bin'
 	@echo '  vm            boot the kernel and run CMD inside (make vm CMD="bpftool prog")'
 	@echo '  vm-test       run the tests in the VM and print TAP + summary'
 	@echo '  clean         remove build outputs (keeps the base source and build/linux)'
@@ -67,6 +68,10 @@ kernel:
 
 tools:
 	@$(S)/tools
+	@$(S)/iproute2
+
+iproute2:
+	@$(S)/iproute2
 
 vm:
 	@$(S)/vm --name vm -- bash -c "$$CMD"
@@ -96,6 +101,7 @@ run: deps fetch
 	$(ensure_tree)
 	@$(S)/kernel
 	@$(S)/tools
+	@$(S)/iproute2
 	@GUEST_TESTS=guest/demo TEST_PROGS_LIST=/dev/null VM_TIMEOUT="$${VM_TIMEOUT:-900}" $(S)/vm-test
 
 check: deps fetch
@@ -104,6 +110,7 @@ check: deps fetch
 	@$(S)/check-series
 	@$(S)/kernel
 	@$(S)/tools
+	@$(S)/iproute2
 	@tests/harness/vm-paths.sh
 	@$(S)/vm-test
 	@$(S)/bench --smoke
@@ -115,15 +122,18 @@ stress: deps fetch
 	$(ensure_tree)
 	@$(S)/kernel
 	@$(S)/tools
+	@$(S)/iproute2
 	@$(S)/stress
 
 clean:
-	rm -rf build/kernel-* build/tools-* build/linux/.kbuild-* build/vm-out build/logs \
+	rm -rf build/kernel-* build/tools-* build/linux/.kbuild-* build/vm-out build/logs build/iproute2/bin \
 		build/series-check build/bisect build/linux-base build/.kvm-probe
 
 distclean:
 	@if [ -d build/linux/.git ]; then TREE= $(S)/export-series --unexported >/dev/null || \
 		{ echo "build/linux has commits not in patches/: make export first"; exit 1; }; fi
+	@if [ -d build/iproute2/src/.git ] && IPROUTE2_OUT= $(S)/iproute2 unexported; then \
+		echo "build/iproute2/src has work not in iproute2/patches/: scripts/iproute2 export first"; exit 1; fi
 	rm -rf build
 
 # Benchmark (issue 5, bench/README.md): base vs ours, tcx vs cls_bpf vs

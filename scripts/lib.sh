@@ -32,6 +32,10 @@ FLAVOUR=${FLAVOUR:-debug}
 # a developer tree given by TREE=...). build/kernel-$FLAVOUR links to it.
 KBUILD_OUT=${KBUILD_OUT:-$TREE/.kbuild-$FLAVOUR}
 TOOLS_OUT=${TOOLS_OUT:-$BUILD/tools-$FLAVOUR}
+# tc and ip of Debian's iproute2 with our iproute2/patches/ (scripts/iproute2):
+# the source tree in $IPROUTE2_OUT/src, the binaries in $IPROUTE2_OUT/bin,
+# first in the guest's PATH (scripts/vm).
+IPROUTE2_OUT=$(realpath -m "${IPROUTE2_OUT:-$BUILD/iproute2}")
 TREE=$(realpath -m "$TREE") KBUILD_OUT=$(realpath -m "$KBUILD_OUT") TOOLS_OUT=$(realpath -m "$TOOLS_OUT")
 export TREE FLAVOUR KBUILD_OUT TOOLS_OUT
 # The kernel image of $KBUILD_OUT, what scripts/vm boots by default.

@@ -9,7 +9,9 @@
 # It prints the tcx-relevant facts of the booted kernel, then shows tcx at
 # work on a veth pair between this network namespace and another one:
 #   1. two tcx programs attached through BPF links in a chosen order
-#   2. tc qdisc/filter commands and 'bpftool net detach' leave them alone
+#   2. tc qdisc/filter commands and 'bpftool net detach' leave them alone;
+#      our tc (iproute2/patches/, first in PATH) lists them before the
+#      clsact filters
 #   3. unpinned links go away with their loader, pinned ones with the pin
 #   4. a tcx program that drops makes ping fail; detaching it restores ping
 #   5. a pinned link outlives its device and then reports ifindex 0
@@ -80,6 +82,8 @@ bss() {
 	map=$(json "$B" -j prog show "${@:1:$#-1}" -- 'd["map_ids"][0]') &&
 		"$B" map dump id "$map" | sed -n "s/.*\"$var\": *\([0-9]*\).*/\1/p"
 }
+# the tcx ingress programs 'tc filter show dev $DEV ingress' listed in $W/out
+tc_tcx() { awk '/^tcx\/ingress prog / { printf "%s%s", s, $6; s = " " } END { print "" }' "$W/out"; }
 # detached LINK: the link pinned in $PIN/order2 reports ifindex 0
 detached() { is "$(json "$B" -j link show pinned "$PIN/order2/$1" -- 'd["ifindex"], d["devname"]')" "(0, '(detached)')"; }
 
@@ -141,6 +145,9 @@ echo
 echo "== 2. tc qdisc/filter commands and 'bpftool net detach' leave link-owned tcx programs alone"
 say tc qdisc add dev "$DEV" clsact
 say tc filter add dev "$DEV" ingress bpf da obj "$OBJ" sec tc
+say tc filter show dev "$DEV" ingress
+expect "tc filter show: the tcx programs in run order, then the clsact filter" \
+	'is "$(tc_tcx)" "tcx_second tcx_first" && grep -q "^tcx/ingress: these programs run in this order before the filters below$" "$W/out" && grep -q "^filter .*tcx_demo.bpf.o:\[tc\]" "$W/out"'
 say "$B" net show dev "$DEV"
 expect "the tcx programs, then the classic clsact filter" \
 	'is "$(tcx_ingress)" "tcx_second tcx_first" && grep -q "clsact/ingress tcx_demo.bpf.o:\[tc\]" "$W/out"'

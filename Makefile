@@ -20,7 +20,7 @@ define ensure_tree
 endef
 
 .PHONY: help run check stress check-harness check-vm-paths check-configs bench check-series check-bisect check-full deps fetch tree rebase \
-	export kernel tools iproute2 vm vm-test clean distclean
+	export kernel tools iproute2 deb check-deb vm vm-test clean distclean
 
 help:
 	@echo 'tcx for Linux 6.1 -- targets:'
@@ -43,6 +43,8 @@ help:
 	@echo '  kernel        build the $$FLAVOUR kernel (debug by default, or FLAVOUR=vm|bench)'
 	@echo '  tools         build libbpf, bpftool, test_progs and probes from the tree, and iproute2'
 	@echo '  iproute2      Debian'"'"'s iproute2 + iproute2/patches/: tc and ip in build/iproute2/bin'
+	@echo '  deb           Debian packages in build/deb: kernel (bindeb-pkg, Debian'"'"'s config or CONFIG=), iproute2, bpftool'
+	@echo '  check-deb     package the debug kernel, boot it from its .deb; check the iproute2 and bpftool .debs'
 	@echo '  vm            boot the kernel and run CMD inside (make vm CMD="bpftool prog")'
 	@echo '  vm-test       run the tests in the VM and print TAP + summary'
 	@echo '  clean         remove build outputs (keeps the base source and build/linux)'
@@ -72,6 +74,18 @@ tools:
 
 iproute2:
 	@$(S)/iproute2
+
+# Installable packages (README: Packages). The kernel is built with
+# Debian's configuration: hours on 2 cores.
+deb: deps fetch
+	$(ensure_tree)
+	@$(S)/deb
+
+# The same packaging in small: the debug kernel's config, booted in the VM.
+check-deb: deps fetch
+	$(ensure_tree)
+	@$(S)/kernel
+	@$(S)/check-deb
 
 vm:
 	@$(S)/vm --name vm -- bash -c "$$CMD"
@@ -127,7 +141,7 @@ stress: deps fetch
 
 clean:
 	rm -rf build/kernel-* build/tools-* build/linux/.kbuild-* build/vm-out build/logs build/iproute2/bin \
-		build/series-check build/bisect build/linux-base build/.kvm-probe
+		build/series-check build/bisect build/linux-base build/.kvm-probe build/deb build/deb-work build/check-deb
 
 distclean:
 	@if [ -d build/linux/.git ]; then TREE= $(S)/export-series --unexported >/dev/null || \

@@ -87,6 +87,12 @@ EX=${TOOLS_OUT:-}/examples/tcx-order/tcx_order
 
 # --- setup: a veth pair, clsact with one classic cls_bpf filter per side -----
 ip link add "$DEV" type veth peer name "$PEER" || bail "ip link add $DEV"
+# No IPv6 autoconfiguration traffic on the pair: the counters 'ip -s'
+# prints must not move between our command and Debian's.
+for d in "$DEV" "$PEER"; do
+	f=/proc/sys/net/ipv6/conf/$d/disable_ipv6
+	[ ! -w "$f" ] || echo 1 >"$f"
+done
 ip link set "$DEV" up && ip link set "$PEER" up
 "$DEB_TC" qdisc add dev "$DEV" clsact || bail "tc qdisc add dev $DEV clsact"
 "$DEB_TC" filter add dev "$DEV" ingress bpf da obj "$OBJ" sec tcx/ingress ||
@@ -138,14 +144,19 @@ for c in "tc filter show dev $DEV ingress" "tc -j filter show dev $DEV ingress" 
 	$c 2>&1 | sed 's/^/#   /'
 done
 
-"$DEB_TC" filter show dev "$DEV" ingress >"$W/deb"
-tc filter show dev "$DEV" ingress >"$W/ours" 2>&1
-{
+# the tcx lines our tc prints in front of Debian's at ingress here
+ingress_tcx_lines() {
 	cat <<EOF
 tcx/ingress prog id $P1 name tcx_first tag $TF link id $LF
 tcx/ingress prog id $ID1 name tcx_in1 tag $T1 attached without a link
 tcx/ingress: these programs run in this order before the filters below
 EOF
+}
+
+"$DEB_TC" filter show dev "$DEV" ingress >"$W/deb"
+tc filter show dev "$DEV" ingress >"$W/ours" 2>&1
+{
+	ingress_tcx_lines
 	cat "$W/deb"
 } >"$W/expect"
 teq "tc filter show ingress: link and opts programs, then Debian's filter lines" "$W/expect" "$W/ours"
@@ -164,11 +175,7 @@ teq "tc filter show egress: one program, then Debian's filter lines" "$W/expect"
 "$DEB_TC" -s filter show dev "$DEV" ingress >"$W/deb"
 tc -s filter show dev "$DEV" ingress >"$W/ours" 2>&1
 {
-	cat <<EOF
-tcx/ingress prog id $P1 name tcx_first tag $TF link id $LF
-tcx/ingress prog id $ID1 name tcx_in1 tag $T1 attached without a link
-tcx/ingress: these programs run in this order before the filters below
-EOF
+	ingress_tcx_lines
 	cat "$W/deb"
 } >"$W/expect"
 teq "tc -s filter show ingress: -s adds nothing to the tcx lines" "$W/expect" "$W/ours"

@@ -25,7 +25,7 @@ endef
 help:
 	@echo 'tcx for Linux 6.1 -- targets:'
 	@echo '  run           deps, base, tree, debug kernel, tools, then boot it and run guest/demo/run.sh'
-	@echo '  check         deps, base, tree, series checks, debug kernel, tools, tests in the VM'
+	@echo '  check         deps, base, tree, series checks, debug kernel, tools, tests in the VM, bench-smoke, check-deb'
 	@echo '  stress        stress, fuzz and privilege tests at full length in the VM (STRESS_SECS, FUZZ_CALLS, SEED)'
 	@echo '  check-series  patches/ vs series, apply without fuzz/offset, messages, checkpatch'
 	@echo '  check-bisect  build the vm kernel after each patch of the series (slow, not in CI)'
@@ -44,7 +44,7 @@ help:
 	@echo '  tools         build libbpf, bpftool, test_progs and probes from the tree, and iproute2'
 	@echo '  iproute2      Debian'"'"'s iproute2 + iproute2/patches/: tc and ip in build/iproute2/bin'
 	@echo '  deb           Debian packages in build/deb: kernel (bindeb-pkg, Debian'"'"'s config or CONFIG=), iproute2, bpftool'
-	@echo '  check-deb     package the debug kernel, boot it from its .deb; check the iproute2 and bpftool .debs'
+	@echo '  check-deb     package the debug kernel, boot it from its .deb; check the iproute2 and bpftool .debs (last step of check)'
 	@echo '  vm            boot the kernel and run CMD inside (make vm CMD="bpftool prog")'
 	@echo '  vm-test       run the tests in the VM and print TAP + summary'
 	@echo '  clean         remove build outputs (keeps the base source and build/linux)'
@@ -128,6 +128,7 @@ check: deps fetch
 	@tests/harness/vm-paths.sh
 	@$(S)/vm-test
 	@$(S)/bench --smoke
+	@$(S)/check-deb
 
 # Reliability and security tests (issue 11) at full length: 120 s of
 # concurrency stress, 100,000 fuzzed calls, the privilege/namespace tests.

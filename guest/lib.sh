@@ -7,6 +7,9 @@
 #   not_ok NAME [WHY]  a failing case (WHY goes into a '#' diagnostic line)
 #   skip NAME REASON   a skipped case
 #   check NAME CMD...  ok/not_ok depending on CMD's exit status
+#   bail NAME [WHY]    a failing case that ends the script (tap_done)
+#   scratch TAG DEV    sets W (a new directory) and PIN (a bpffs path) for
+#                      a test; both and the device DEV go when it exits
 # Environment from scripts/vm: BPFTOOL, TEST_PROGS, TOOLS_OUT, PROBE_DIR,
 # TOP (the repository), TCX_OUT (writable, copied back to the host).
 _tap_n=0 _tap_pass=0 _tap_fail=0 _tap_skip=0
@@ -21,6 +24,18 @@ check()  {
 	local name=$1; shift
 	local out
 	if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "$* failed: $(echo "$out" | tail -n 3 | tr '\n' ' ')"; fi
+}
+bail()   { not_ok "$1" "${2:-}"; tap_done; }
+scratch() {
+	W=$(mktemp -d "/tmp/tcx-$1.XXXXXX")
+	PIN=/sys/fs/bpf/tcx-$1-$$
+	_scratch_dev=$2
+	trap _scratch_cleanup EXIT
+}
+# shellcheck disable=SC2317 # called by the EXIT trap
+_scratch_cleanup() {
+	ip link del "$_scratch_dev" 2>/dev/null
+	rm -rf "$PIN" "$W"
 }
 tap_done() {
 	echo "1..$_tap_n"

@@ -84,6 +84,8 @@ bss() {
 }
 # the tcx ingress programs 'tc filter show dev $DEV ingress' listed in $W/out
 tc_tcx() { awk '/^tcx\/ingress prog / { printf "%s%s", s, $6; s = " " } END { print "" }' "$W/out"; }
+# the tcx ingress programs owned by a link that 'ip -d link show' listed in $W/out
+ip_tcx() { awk '$1 == "tcx/ingress" && / link_id [0-9]+/ { printf "%s%s", s, $5; s = " " } END { print "" }' "$W/out"; }
 # detached LINK: the link pinned in $PIN/order2 reports ifindex 0
 detached() { is "$(json "$B" -j link show pinned "$PIN/order2/$1" -- 'd["ifindex"], d["devname"]')" "(0, '(detached)')"; }
 
@@ -148,6 +150,9 @@ say tc filter add dev "$DEV" ingress bpf da obj "$OBJ" sec tc
 say tc filter show dev "$DEV" ingress
 expect "tc filter show: the tcx programs in run order, then the clsact filter" \
 	'is "$(tc_tcx)" "tcx_second tcx_first" && grep -q "^tcx/ingress: these programs run in this order before the filters below$" "$W/out" && grep -q "^filter .*tcx_demo.bpf.o:\[tc\]" "$W/out"'
+say ip -d link show dev "$DEV"
+expect "ip -d link show: tcx/ingress lists tcx_second, then tcx_first, with their link ids" \
+	'is "$(ip_tcx)" "tcx_second tcx_first"'
 say "$B" net show dev "$DEV"
 expect "the tcx programs, then the classic clsact filter" \
 	'is "$(tcx_ingress)" "tcx_second tcx_first" && grep -q "clsact/ingress tcx_demo.bpf.o:\[tc\]" "$W/out"'

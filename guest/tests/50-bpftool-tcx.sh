@@ -16,17 +16,7 @@ set -u
 
 B=${BPFTOOL:?}
 DEV=tcxbt0 PEER=tcxbt1
-W=$(mktemp -d /tmp/tcx-bpftool.XXXXXX)
-PIN=/sys/fs/bpf/tcx-bpftool-$$
-
-# shellcheck disable=SC2317 # called by the EXIT trap
-cleanup() {
-	ip link del "$DEV" 2>/dev/null
-	rm -rf "$PIN" "$W"
-}
-trap cleanup EXIT
-
-bail() { not_ok "$1" "${2:-}"; tap_done; }
+scratch bpftool "$DEV"
 
 # run CMD...: stdout in $W/out, stderr in $W/err, status in $rc
 run() { "$@" >"$W/out" 2>"$W/err"; rc=$?; }

@@ -24,17 +24,7 @@ OURS=${IPROUTE2_OUT:?}/bin
 DEB_TC=/sbin/tc DEB_IP=/bin/ip
 B=${BPFTOOL:?}
 DEV=veth0 PEER=veth1
-W=$(mktemp -d /tmp/tcx-iproute2.XXXXXX)
-PIN=/sys/fs/bpf/tcx-iproute2-$$
-
-# shellcheck disable=SC2317 # called by the EXIT trap
-cleanup() {
-	ip link del "$DEV" 2>/dev/null
-	rm -rf "$PIN" "$W"
-}
-trap cleanup EXIT
-
-bail() { not_ok "$1" "${2:-}"; tap_done; }
+scratch iproute2 "$DEV"
 
 # same NAME ARGS...: ours and Debian's tc (ARGS start with 'tc') or ip
 # print the same bytes and exit with the same status

@@ -20,7 +20,7 @@ define ensure_tree
 endef
 
 .PHONY: help run check stress check-harness check-vm-paths check-configs bench check-series check-bisect check-full deps fetch tree rebase \
-	export kernel tools iproute2 deb check-deb vm vm-test clean distclean
+	export kernel tools iproute2 deb check-deb check-notcx vm vm-test clean distclean
 
 help:
 	@echo 'tcx for Linux 6.1 -- targets:'
@@ -45,6 +45,7 @@ help:
 	@echo '  iproute2      Debian'"'"'s iproute2 + iproute2/patches/: tc and ip in build/iproute2/bin'
 	@echo '  deb           Debian packages in build/deb: kernel (bindeb-pkg, Debian'"'"'s config or CONFIG=), iproute2, bpftool'
 	@echo '  check-deb     package the debug kernel, boot it from its .deb; check the iproute2 and bpftool .debs (last step of check)'
+	@echo '  check-notcx   our tc and ip on the base kernel (no tcx) print what Debian'"'"'s print (not in CI)'
 	@echo '  vm            boot the kernel and run CMD inside (make vm CMD="bpftool prog")'
 	@echo '  vm-test       run the tests in the VM and print TAP + summary'
 	@echo '  clean         remove build outputs (keeps the base source and build/linux)'
@@ -86,6 +87,13 @@ check-deb: deps fetch
 	$(ensure_tree)
 	@$(S)/kernel
 	@$(S)/check-deb
+
+# Our tc and ip on the base kernel, which has no tcx (not in make check).
+check-notcx: deps fetch
+	$(ensure_tree)
+	@$(S)/tools
+	@$(S)/iproute2
+	@$(S)/check-notcx
 
 vm:
 	@$(S)/vm --name vm -- bash -c "$$CMD"

@@ -13,6 +13,10 @@
 #     capabilities: the path a kernel without tcx takes, EINVAL there), the
 #     output is byte-identical to Debian's /sbin/tc and /bin/ip on the same
 #     setup.
+#   - guest/notcx/55-iproute2.sh (a link to this script; make check-notcx
+#     boots the base kernel, which has no tcx, with that directory as the
+#     guest tests) checks that the kernel has no tcx, then that the same
+#     commands on a dummy device print what Debian's print, and stops.
 # Programs: the selftests' test_tcx_libbpf.bpf.o (tcx_in1, tcx_in2,
 # tcx_eg1; attached without links by 'bpftool net attach') and
 # examples/tcx-order (two programs attached through pinned links).
@@ -24,6 +28,9 @@ OURS=${IPROUTE2_OUT:?}/bin
 DEB_TC=/sbin/tc DEB_IP=/bin/ip
 B=${BPFTOOL:?}
 DEV=veth0 PEER=veth1
+# run as guest/notcx/55-iproute2.sh: a kernel without tcx
+NOTCX=
+[ "$(basename "$(dirname "$0")")" != notcx ] || NOTCX=1 DEV=tcxnt0 PEER=
 scratch iproute2 "$DEV"
 
 # same NAME ARGS...: ours and Debian's tc (ARGS start with 'tc') or ip
@@ -76,14 +83,20 @@ EX=${TOOLS_OUT:-}/examples/tcx-order/tcx_order
 [ -x "$EX" ] || bail "examples/tcx-order" "missing: $EX (make tools)"
 
 # --- setup: a veth pair, clsact with one classic cls_bpf filter per side -----
-ip link add "$DEV" type veth peer name "$PEER" || bail "ip link add $DEV"
+if [ -n "$NOTCX" ]; then
+	ip link add "$DEV" type dummy || bail "ip link add $DEV type dummy"
+else
+	ip link add "$DEV" type veth peer name "$PEER" || bail "ip link add $DEV"
+fi
 # No IPv6 autoconfiguration traffic on the pair: the counters 'ip -s'
 # prints must not move between our command and Debian's.
-for d in "$DEV" "$PEER"; do
+devs=("$DEV")
+[ -z "$PEER" ] || devs+=("$PEER")
+for d in "${devs[@]}"; do
 	f=/proc/sys/net/ipv6/conf/$d/disable_ipv6
 	[ ! -w "$f" ] || echo 1 >"$f"
 done
-ip link set "$DEV" up && ip link set "$PEER" up
+ip link set "$DEV" up && { [ -z "$PEER" ] || ip link set "$PEER" up; }
 "$DEB_TC" qdisc add dev "$DEV" clsact || bail "tc qdisc add dev $DEV clsact"
 "$DEB_TC" filter add dev "$DEV" ingress bpf da obj "$OBJ" sec tcx/ingress ||
 	bail "tc filter add dev $DEV ingress bpf"
@@ -107,6 +120,20 @@ classic() {
 	same "$when: ip -d addr show dev $DEV" ip -d addr show dev "$DEV"
 	same "$when: ip link show" ip link show
 }
+
+# --- a kernel without tcx: the classic output, and nothing else to test -------
+if [ -n "$NOTCX" ]; then
+	"${PROBE_DIR:?}/tcx_link_probe" >"$W/probe" 2>&1
+	rc=$?
+	if [ "$rc" != 0 ] && grep -q EINVAL "$W/probe"; then
+		ok "kernel without tcx: BPF_LINK_CREATE tcx_ingress gets EINVAL ($(uname -r))"
+	else
+		bail "kernel without tcx: BPF_LINK_CREATE tcx_ingress gets EINVAL ($(uname -r))" \
+			"probe status $rc: $(tr '\n' ' ' <"$W/probe")"
+	fi
+	classic "kernel without tcx"
+	tap_done
+fi
 
 # --- nothing attached through tcx ------------------------------------------
 classic "no tcx program"

@@ -1,0 +1,1 @@
+../tests/55-iproute2.sh

@@ -20,7 +20,7 @@ define ensure_tree
 endef
 
 .PHONY: help run check stress check-harness check-vm-paths check-configs bench check-series check-bisect check-full deps fetch tree rebase \
-	export kernel tools iproute2 deb check-deb check-notcx vm vm-test clean distclean
+	export kernel tools iproute2 deb boot-deb check-deb check-notcx vm vm-test clean distclean
 
 help:
 	@echo 'tcx for Linux 6.1 -- targets:'
@@ -44,6 +44,7 @@ help:
 	@echo '  tools         build libbpf, bpftool, test_progs and probes from the tree, and iproute2'
 	@echo '  iproute2      Debian'"'"'s iproute2 + iproute2/patches/: tc and ip in build/iproute2/bin'
 	@echo '  deb           Debian packages in build/deb: kernel (bindeb-pkg, Debian'"'"'s config or CONFIG=), iproute2, bpftool'
+	@echo '  boot-deb      boot the kernel package of deb (IMAGE=path.deb) in the VM and run the demo on it'
 	@echo '  check-deb     package the debug kernel, boot it from its .deb; check the iproute2 and bpftool .debs (last step of check)'
 	@echo '  check-notcx   our tc and ip on the base kernel (no tcx) print what Debian'"'"'s print (not in CI)'
 	@echo '  vm            boot the kernel and run CMD inside (make vm CMD="bpftool prog")'
@@ -81,6 +82,15 @@ iproute2:
 deb: deps fetch
 	$(ensure_tree)
 	@$(S)/deb
+
+# The image package of make deb (IMAGE=path to name another) booted in the
+# VM, the demo of make run on it (not in make check: needs make deb).
+boot-deb: deps fetch
+	$(ensure_tree)
+	@$(S)/kernel
+	@$(S)/tools
+	@$(S)/iproute2
+	@$(S)/boot-deb $(IMAGE)
 
 # The same packaging in small: the debug kernel's config, booted in the VM.
 check-deb: deps fetch

@@ -11,7 +11,7 @@
 #   1. two tcx programs attached through BPF links in a chosen order
 #   2. tc qdisc/filter commands and 'bpftool net detach' leave them alone;
 #      our tc (iproute2/patches/, first in PATH) lists them before the
-#      clsact filters
+#      clsact filters, and as JSON with 'tc -j filter show ... tcx'
 #   3. unpinned links go away with their loader, pinned ones with the pin
 #   4. a tcx program that drops makes ping fail; detaching it restores ping
 #   5. a pinned link outlives its device and then reports ifindex 0
@@ -83,7 +83,10 @@ bss() {
 		"$B" map dump id "$map" | sed -n "s/.*\"$var\": *\([0-9]*\).*/\1/p"
 }
 # the tcx ingress programs 'tc filter show dev $DEV ingress' listed in $W/out
-tc_tcx() { awk '/^tcx\/ingress prog / { printf "%s%s", s, $6; s = " " } END { print "" }' "$W/out"; }
+tc_tcx() { awk '/^tcx\/ingress prog_id / { printf "%s%s", s, $5; s = " " } END { print "" }' "$W/out"; }
+# the programs 'tc -j filter show ... tcx' listed in $W/out, NAME:link for
+# a program with a link_id
+tc_tcx_json() { jq -r 'map(.name + if has("link_id") then ":link" else "" end) | join(" ")' "$W/out"; }
 # the tcx ingress programs owned by a link that 'ip -d link show' listed in $W/out
 ip_tcx() { awk '$1 == "tcx/ingress" && / link_id [0-9]+/ { printf "%s%s", s, $5; s = " " } END { print "" }' "$W/out"; }
 # detached LINK: the link pinned in $PIN/order2 reports ifindex 0
@@ -150,6 +153,9 @@ say tc filter add dev "$DEV" ingress bpf da obj "$OBJ" sec tc
 say tc filter show dev "$DEV" ingress
 expect "tc filter show: the tcx programs in run order, then the clsact filter" \
 	'is "$(tc_tcx)" "tcx_second tcx_first" && grep -q "^tcx/ingress: these programs run in this order before the filters below$" "$W/out" && grep -q "^filter .*tcx_demo.bpf.o:\[tc\]" "$W/out"'
+say tc -j filter show dev "$DEV" ingress tcx
+expect "tc -j filter show ... tcx: the same programs as JSON, with their link ids" \
+	'is "$(tc_tcx_json)" "tcx_second:link tcx_first:link"'
 say ip -d link show dev "$DEV"
 expect "ip -d link show: tcx/ingress lists tcx_second, then tcx_first, with their link ids" \
 	'is "$(ip_tcx)" "tcx_second tcx_first"'

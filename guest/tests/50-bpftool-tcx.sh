@@ -85,10 +85,14 @@ tc_json() {
 	jeq "$1" "$W/out" "$2" 'd[0]["tc"]'
 }
 
-# entry KIND NAME PROG_ID LINK_ID: one tc entry of net show -j for $DEV
+# entry KIND NAME PROG_ID LINK_ID: one tc entry of net show -j for $DEV;
+# link_id and link_flags only for a link-owned program (LINK_ID not 0),
+# the attach flags always empty (the kernel reports none for tcx)
 entry() {
-	printf '{"devname": "%s", "ifindex": %s, "kind": "%s", "name": "%s", "prog_id": %s, "link_id": %s}' \
-		"$DEV" "$IDX" "$1" "$2" "$3" "$4"
+	printf '{"devname": "%s", "ifindex": %s, "kind": "%s", "name": "%s", "prog_id": %s, "prog_flags": []' \
+		"$DEV" "$IDX" "$1" "$2" "$3"
+	[ "$4" = 0 ] || printf ', "link_id": %s, "link_flags": []' "$4"
+	printf '}'
 }
 # entries E...: a JSON list of entries
 entries() { local IFS=,; echo "[$*]"; }

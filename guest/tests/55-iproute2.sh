@@ -2,13 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 # tc and ip of iproute2 with our patches (iproute2/patches/, built by
 # scripts/iproute2 into $IPROUTE2_OUT/bin, first in the guest's PATH):
-#   - 'tc filter show dev veth0 ingress|egress' lists the tcx programs of
-#     that hook first, in run order (the order bpftool net show gives), with
-#     id, name, tag and link id or "attached without a link", then a line
-#     saying they run before the filters below; -j adds one well-formed
-#     object at the head of the array; -s adds nothing;
+#   - 'tc -j filter show' prints exactly Debian's array of filters, tcx
+#     programs attached or not: a script written against Debian's tc
+#     (jq, below) runs unchanged; 'tc chain show' and 'tc qdisc show' too;
+#   - 'tc filter show dev veth0 ingress|egress' (text) lists the tcx
+#     programs of that hook first, in run order (the order bpftool net show
+#     gives), one "tcx/DIR prog_id N name NAME tag TAG [link_id N]" line
+#     each, then a line saying they run before the filters below; then
+#     Debian's lines; -s adds nothing;
+#   - 'tc [-j] filter show dev veth0 [ingress|egress] tcx' lists only the
+#     tcx programs (JSON objects: direction, prog_id, name, tag, link_id);
 #   - 'ip -d link show' has tcx/ingress and tcx/egress lines (a "tcx"
-#     object in JSON);
+#     object in JSON) with the same words, and bpftool net show -j the
+#     same prog_id, name and link_id (plus prog_flags and link_flags);
 #   - with no tcx program attached, or when the query is refused (no
 #     capabilities: the path a kernel without tcx takes, EINVAL there), the
 #     output is byte-identical to Debian's /sbin/tc and /bin/ip on the same
@@ -16,7 +22,9 @@
 #   - guest/notcx/55-iproute2.sh (a link to this script; make check-notcx
 #     boots the base kernel, which has no tcx, with that directory as the
 #     guest tests) checks that the kernel has no tcx, then that the same
-#     commands on a dummy device print what Debian's print, and stops.
+#     commands on a dummy device print what Debian's print, that the
+#     Debian script runs unchanged and that the tcx list is empty, and
+#     stops.
 # Programs: the selftests' test_tcx_libbpf.bpf.o (tcx_in1, tcx_in2,
 # tcx_eg1; attached without links by 'bpftool net attach') and
 # examples/tcx-order (two programs attached through pinned links).
@@ -76,6 +84,62 @@ for t in tc ip; do
 	else not_ok "PATH: $t is $OURS/$t" "command -v $t: $(command -v "$t")"; fi
 done
 { [ -x "$DEB_TC" ] && [ -x "$DEB_IP" ]; } || bail "Debian's $DEB_TC and $DEB_IP" "missing"
+command -v jq >/dev/null || bail "jq" "missing (scripts/deps installs it)"
+
+# jeq NAME FILE FILTER [JQ ARGS...]: the jq FILTER is true on the JSON in FILE
+jeq() {
+	local name=$1 f=$2 filter=$3
+	shift 3
+	if jq -e "$@" "$filter" "$f" >/dev/null 2>"$W/jq.err"; then ok "$name"; else
+		not_ok "$name" "jq '$filter' is not true on: $(head -c 400 "$f") $(head -c 200 "$W/jq.err")"
+	fi
+}
+
+# A script written against Debian 12's tc, kept as such (not run through
+# our helpers): every element of 'tc -j filter show' is a filter, and the
+# classic filters are read from the JSON and from the text lines that
+# start with "filter". Its third argument picks the tc (default: the
+# one in PATH, ours).
+cat >"$W/debian-script" <<'EOF'
+#!/bin/sh
+set -e
+dev=$1 out=$2 tc=${3:-tc}
+"$tc" -j filter show dev "$dev" ingress >"$out.json"
+jq -e 'type == "array" and length > 0 and all(.[]; has("protocol") and has("pref") and has("kind"))' "$out.json" >/dev/null
+jq -r '.[] | select(.options.handle) | "json \(.pref) \(.options.handle) \(.kind)"' "$out.json"
+"$tc" filter show dev "$dev" ingress |
+	awk '$1 == "filter" && $9 == "handle" { print "text", $5, $10, $6 }'
+EOF
+chmod +x "$W/debian-script"
+
+# debian_script NAME: the script above prints the same with our tc and
+# with Debian's, the one classic filter in JSON and in text
+debian_script() {
+	local want
+	want=$(printf 'json 49152 0x1 bpf\ntext 49152 0x1 bpf')
+	if ! "$W/debian-script" "$DEV" "$W/ds-ours" >"$W/ds-ours.out" 2>&1; then
+		not_ok "$1" "the script failed on our tc: $(tr '\n' '|' <"$W/ds-ours.out") $(head -c 300 "$W/ds-ours.json")"
+	elif ! "$W/debian-script" "$DEV" "$W/ds-deb" "$DEB_TC" >"$W/ds-deb.out" 2>&1; then
+		not_ok "$1" "the script failed on Debian's tc: $(tr '\n' '|' <"$W/ds-deb.out")"
+	elif ! cmp -s "$W/ds-ours.out" "$W/ds-deb.out" || [ "$(cat "$W/ds-ours.out")" != "$want" ]; then
+		not_ok "$1" "ours: $(tr '\n' '|' <"$W/ds-ours.out"), Debian's: $(tr '\n' '|' <"$W/ds-deb.out"), expected: $(echo "$want" | tr '\n' '|')"
+	else
+		ok "$1"
+	fi
+}
+
+# tcx_empty WHEN: 'tc filter show ... tcx' lists nothing, [] in JSON
+tcx_empty() {
+	local rc_t rc_j
+	tc filter show dev "$DEV" ingress tcx >"$W/tcx.txt" 2>&1; rc_t=$?
+	tc -j filter show dev "$DEV" tcx >"$W/tcx.json" 2>&1; rc_j=$?
+	if [ "$rc_t" = 0 ] && [ "$rc_j" = 0 ] && [ ! -s "$W/tcx.txt" ] && [ "$(cat "$W/tcx.json")" = "[]" ]; then
+		ok "$1: tc [-j] filter show dev $DEV [ingress] tcx: nothing, []"
+	else
+		not_ok "$1: tc [-j] filter show dev $DEV [ingress] tcx: nothing, []" \
+			"status $rc_t/$rc_j: $(tr '\n' '|' <"$W/tcx.txt") $(cat "$W/tcx.json")"
+	fi
+}
 
 OBJ=${TCX_BPF_OBJ:-$(dirname "${TEST_PROGS:?}")/test_tcx_libbpf.bpf.o}
 EX=${TOOLS_OUT:-}/examples/tcx-order/tcx_order
@@ -132,11 +196,15 @@ if [ -n "$NOTCX" ]; then
 			"probe status $rc: $(tr '\n' ' ' <"$W/probe")"
 	fi
 	classic "kernel without tcx"
+	debian_script "kernel without tcx: a script written for Debian's tc -j filter show runs unchanged"
+	tcx_empty "kernel without tcx"
 	tap_done
 fi
 
 # --- nothing attached through tcx ------------------------------------------
 classic "no tcx program"
+debian_script "no tcx program: a script written for Debian's tc -j filter show runs unchanged"
+tcx_empty "no tcx program"
 
 # --- one program through a link, one without -----------------------------------
 mkdir -p "$PIN/links"
@@ -155,25 +223,41 @@ IDE=$("$B" -j prog show pinned "$PIN/progs/tcx_eg1" | python3 -c 'import json, s
 TF=$(prog_field "$P1" tag) T1=$(prog_field "$ID1" tag) TE=$(prog_field "$IDE" tag)
 
 # The outputs of the report: two programs on ingress, one through a link.
-for c in "tc filter show dev $DEV ingress" "tc -j filter show dev $DEV ingress" "ip -d link show dev $DEV"; do
-	echo "# \$ $c"
+for c in "tc filter show dev $DEV ingress" "tc -j filter show dev $DEV ingress" \
+	"tc -j filter show dev $DEV tcx" "ip -d link show dev $DEV" "ip -d -j link show dev $DEV" \
+	"$B -j net show dev $DEV"; do
+	echo "# \$ ${c//"$B"/bpftool}"
 	# shellcheck disable=SC2086 # word splitting intended
 	$c 2>&1 | sed 's/^/#   /'
 done
 
-# the tcx lines our tc prints in front of Debian's at ingress here
+# --- tc -j filter show: Debian's array of filters, tcx programs or not --------
+debian_script "tcx programs attached: a script written for Debian's tc -j filter show runs unchanged"
+same "tcx programs attached: tc -j filter show dev $DEV ingress" tc -j filter show dev "$DEV" ingress
+same "tcx programs attached: tc -j -s filter show dev $DEV egress" tc -j -s filter show dev "$DEV" egress
+same "tcx programs attached: tc -j filter show dev $DEV parent ffff:fff2" tc -j filter show dev "$DEV" parent ffff:fff2
+same "tcx programs attached: tc -j filter show dev $DEV" tc -j filter show dev "$DEV"
+# only the text of 'filter show' at the ingress/egress parents gets tcx lines
+same "tcx programs attached: tc filter show dev $DEV (no parent)" tc filter show dev "$DEV"
+same "tcx programs attached: tc chain show dev $DEV ingress" tc chain show dev "$DEV" ingress
+same "tcx programs attached: tc -j chain show dev $DEV ingress" tc -j chain show dev "$DEV" ingress
+same "tcx programs attached: tc qdisc show dev $DEV" tc qdisc show dev "$DEV"
+
+# --- tc filter show (text): the tcx lines, then Debian's -----------------------
+# the tcx program lines of ingress here, in run order
 ingress_tcx_lines() {
 	cat <<EOF
-tcx/ingress prog id $P1 name tcx_first tag $TF link id $LF
-tcx/ingress prog id $ID1 name tcx_in1 tag $T1 attached without a link
-tcx/ingress: these programs run in this order before the filters below
+tcx/ingress prog_id $P1 name tcx_first tag $TF link_id $LF
+tcx/ingress prog_id $ID1 name tcx_in1 tag $T1
 EOF
 }
+egress_tcx_lines() { echo "tcx/egress prog_id $IDE name tcx_eg1 tag $TE"; }
 
 "$DEB_TC" filter show dev "$DEV" ingress >"$W/deb"
 tc filter show dev "$DEV" ingress >"$W/ours" 2>&1
 {
 	ingress_tcx_lines
+	echo "tcx/ingress: these programs run in this order before the filters below"
 	cat "$W/deb"
 } >"$W/expect"
 teq "tc filter show ingress: link and opts programs, then Debian's filter lines" "$W/expect" "$W/ours"
@@ -181,10 +265,8 @@ teq "tc filter show ingress: link and opts programs, then Debian's filter lines"
 "$DEB_TC" filter show dev "$DEV" egress >"$W/deb"
 tc filter show dev "$DEV" egress >"$W/ours" 2>&1
 {
-	cat <<EOF
-tcx/egress prog id $IDE name tcx_eg1 tag $TE attached without a link
-tcx/egress: this program runs before the filters below
-EOF
+	egress_tcx_lines
+	echo "tcx/egress: this program runs before the filters below"
 	cat "$W/deb"
 } >"$W/expect"
 teq "tc filter show egress: one program, then Debian's filter lines" "$W/expect" "$W/ours"
@@ -193,47 +275,47 @@ teq "tc filter show egress: one program, then Debian's filter lines" "$W/expect"
 tc -s filter show dev "$DEV" ingress >"$W/ours" 2>&1
 {
 	ingress_tcx_lines
+	echo "tcx/ingress: these programs run in this order before the filters below"
 	cat "$W/deb"
 } >"$W/expect"
 teq "tc -s filter show ingress: -s adds nothing to the tcx lines" "$W/expect" "$W/ours"
 
-# JSON: well-formed, our object first, Debian's objects after it unchanged
-JCHECK='
-import json, sys
-ours, deb, expect = sys.argv[1:4]
-try:
-    o = json.load(open(ours))
-except Exception as e:
-    print("not JSON (%s): %s" % (e, open(ours).read()[:300])); sys.exit(1)
-d = json.load(open(deb))
-exp = json.loads(expect)
-if not isinstance(o, list) or not o:
-    print("not a non-empty array: %s" % json.dumps(o)[:300]); sys.exit(1)
-if o[0] != exp:
-    print("first object %s, expected %s" % (json.dumps(o[0]), json.dumps(exp))); sys.exit(1)
-if o[1:] != d:
-    print("the rest differs from Debian'"'"'s: %s vs %s" % (json.dumps(o[1:])[:200], json.dumps(d)[:200])); sys.exit(1)
-'
-tc -j filter show dev "$DEV" ingress >"$W/ours.json" 2>&1
-"$DEB_TC" -j filter show dev "$DEV" ingress >"$W/deb.json"
-py "tc -j filter show ingress: JSON, tcx object first, then Debian's" "$JCHECK" "$W/ours.json" "$W/deb.json" \
-	"{\"kind\": \"tcx\", \"direction\": \"ingress\", \"progs\": [{\"id\": $P1, \"name\": \"tcx_first\", \"tag\": \"$TF\", \"link_id\": $LF}, {\"id\": $ID1, \"name\": \"tcx_in1\", \"tag\": \"$T1\", \"link_id\": 0}], \"run_before_filters\": true}"
-tc -j -s filter show dev "$DEV" egress >"$W/ours.json" 2>&1
-"$DEB_TC" -j -s filter show dev "$DEV" egress >"$W/deb.json"
-py "tc -j -s filter show egress: JSON, tcx object first, then Debian's" "$JCHECK" "$W/ours.json" "$W/deb.json" \
-	"{\"kind\": \"tcx\", \"direction\": \"egress\", \"progs\": [{\"id\": $IDE, \"name\": \"tcx_eg1\", \"tag\": \"$TE\", \"link_id\": 0}], \"run_before_filters\": true}"
-tc -j filter show dev "$DEV" ingress | python3 -c 'import json, sys; json.load(sys.stdin)' 2>"$W/err"
-check "tc -j filter show ingress: python3 json.load" test ! -s "$W/err"
+# --- tc filter show ... tcx: the tcx programs only --------------------------------
+tc filter show dev "$DEV" ingress tcx >"$W/ours" 2>&1
+ingress_tcx_lines >"$W/expect"
+teq "tc filter show dev $DEV ingress tcx: the tcx lines only" "$W/expect" "$W/ours"
+tc filter show dev "$DEV" tcx >"$W/ours" 2>&1
+{ ingress_tcx_lines; egress_tcx_lines; } >"$W/expect"
+teq "tc filter show dev $DEV tcx: ingress, then egress" "$W/expect" "$W/ours"
 
-# only the ingress/egress parents get the tcx lines
-same "tc filter show dev $DEV (no parent): unchanged" tc filter show dev "$DEV"
-same "tc qdisc show dev $DEV: unchanged" tc qdisc show dev "$DEV"
+# the objects 'tc -j filter show ... tcx' prints here
+TCX_IN=$(jq -n -c --argjson p1 "$P1" --argjson lf "$LF" --argjson id1 "$ID1" --arg tf "$TF" --arg t1 "$T1" \
+	'[{direction: "ingress", prog_id: $p1, name: "tcx_first", tag: $tf, link_id: $lf},
+	  {direction: "ingress", prog_id: $id1, name: "tcx_in1", tag: $t1}]')
+TCX_EG=$(jq -n -c --argjson ide "$IDE" --arg te "$TE" \
+	'[{direction: "egress", prog_id: $ide, name: "tcx_eg1", tag: $te}]')
+tc -j filter show dev "$DEV" ingress tcx >"$W/ours.json" 2>&1
+jeq "tc -j filter show dev $DEV ingress tcx: direction, prog_id, name, tag, link_id when link-owned" \
+	"$W/ours.json" '. == $want' --argjson want "$TCX_IN"
+tc -j filter show dev "$DEV" egress tcx >"$W/ours.json" 2>&1
+jeq "tc -j filter show dev $DEV egress tcx" "$W/ours.json" '. == $want' --argjson want "$TCX_EG"
+tc -j filter show dev "$DEV" parent ffff:fff2 tcx >"$W/ours.json" 2>&1
+jeq "tc -j filter show dev $DEV parent ffff:fff2 tcx: as ingress" "$W/ours.json" '. == $want' --argjson want "$TCX_IN"
+tc -j filter show dev "$DEV" tcx >"$W/ours.json" 2>&1
+jeq "tc -j filter show dev $DEV tcx: both hooks, ingress first" "$W/ours.json" '. == $in + $eg' \
+	--argjson in "$TCX_IN" --argjson eg "$TCX_EG"
+if ! tc filter show dev "$DEV" root tcx >"$W/out" 2>&1 && grep -q '^Error: "tcx" lists the programs of the ingress or egress hook only$' "$W/out" &&
+	! "$DEB_TC" filter show dev "$DEV" ingress tcx >/dev/null 2>&1; then
+	ok "tc filter show ... root tcx: an error; Debian's tc rejects 'tcx' (a script can tell)"
+else
+	not_ok "tc filter show ... root tcx: an error; Debian's tc rejects 'tcx' (a script can tell)" "$(tr '\n' '|' <"$W/out")"
+fi
 
-# ip -d link show: Debian's output plus our tcx lines at the end of the details
+# --- ip -d link show: Debian's output plus our tcx lines ------------------------
 ip -d link show dev "$DEV" >"$W/ours" 2>&1
 "$DEB_IP" -d link show dev "$DEV" >"$W/deb"
 py "ip -d link show: Debian's lines, then one tcx line per program in run order" '
-import re, sys
+import sys
 ours, deb = open(sys.argv[1]).read(), open(sys.argv[2]).read()
 pf, lf, id1, ide, tf, t1, te = sys.argv[3:10]
 lines = ours.split("\n")
@@ -241,65 +323,58 @@ tcx = [l for l in lines if l.startswith("    tcx/")]
 rest = "\n".join(l for l in lines if not l.startswith("    tcx/"))
 if rest != deb:
     print("without the tcx lines it differs from Debian'"'"'s: %r vs %r" % (rest, deb)); sys.exit(1)
-want = [("ingress", pf, "tcx_first", tf, " link_id %s " % lf), ("ingress", id1, "tcx_in1", t1, " "),
-        ("egress", ide, "tcx_eg1", te, " ")]
-if len(tcx) != len(want):
-    print("tcx lines: %r" % tcx); sys.exit(1)
-for l, (d, i, n, t, tail) in zip(tcx, want):
-    pat = r"    tcx/%s id %s name %s tag %s jited load_time \d+ created_by_uid 0 btf_id \d+%s$" % (d, i, n, t, re.escape(tail))
-    if not re.match(pat, l):
-        print("line %r does not match %r" % (l, pat)); sys.exit(1)
+want = ["    tcx/ingress prog_id %s name tcx_first tag %s link_id %s " % (pf, tf, lf),
+        "    tcx/ingress prog_id %s name tcx_in1 tag %s " % (id1, t1),
+        "    tcx/egress prog_id %s name tcx_eg1 tag %s " % (ide, te)]
+if tcx != want:
+    print("tcx lines %r, expected %r" % (tcx, want)); sys.exit(1)
 if lines[-len(tcx) - 1:] != tcx + [""]:
     print("tcx lines not at the end: %r" % lines); sys.exit(1)
 ' "$W/ours" "$W/deb" "$P1" "$LF" "$ID1" "$IDE" "$TF" "$T1" "$TE"
 
 ip -d -j link show dev "$DEV" >"$W/ours.json" 2>&1
 "$DEB_IP" -d -j link show dev "$DEV" >"$W/deb.json"
-py "ip -d -j link show: a tcx object (ids, names, link ids), the rest Debian's" '
-import json, sys
-try:
-    o = json.load(open(sys.argv[1]))
-except Exception as e:
-    print("not JSON (%s)" % e); sys.exit(1)
-d = json.load(open(sys.argv[2]))
-pf, lf, id1, ide = map(int, sys.argv[3:7])
-t = o[0].pop("tcx", None)
-if o != d:
-    print("without tcx it differs from Debian'"'"'s"); sys.exit(1)
-got = t and {k: [(e["prog"]["id"], e["prog"]["name"], e["link_id"]) for e in v] for k, v in t.items()}
-exp = {"ingress": [(pf, "tcx_first", lf), (id1, "tcx_in1", 0)], "egress": [(ide, "tcx_eg1", 0)]}
-if got != exp:
-    print("tcx %s, expected %s" % (got, exp)); sys.exit(1)
-' "$W/ours.json" "$W/deb.json" "$P1" "$LF" "$ID1" "$IDE"
+jeq "ip -d -j link show: Debian's object plus \"tcx\"" "$W/ours.json" 'del(.[0].tcx) == $deb[0]' \
+	--slurpfile deb "$W/deb.json"
+jeq "ip -d -j link show: tcx.ingress/egress with prog_id, name, tag, link_id when link-owned" "$W/ours.json" \
+	'.[0].tcx == {ingress: ($in | map(del(.direction))), egress: ($eg | map(del(.direction)))}' \
+	--argjson in "$TCX_IN" --argjson eg "$TCX_EG"
 
 same "ip link show (no -d): unchanged with tcx programs" ip link show dev "$DEV"
 same "ip -j link show (no -d): unchanged with tcx programs" ip -j link show dev "$DEV"
 
-# --- run order: as bpftool net show lists it ----------------------------------
+# --- bpftool net show -j: the same words, plus the attach flags -----------------
+"$B" -j net show dev "$DEV" >"$W/net.json" 2>&1
+jeq "bpftool -j net show: tcx entries with prog_id, name, prog_flags [], link_id and link_flags [] when link-owned" \
+	"$W/net.json" '[.[0].tc[] | select(.kind | startswith("tcx/")) | del(.devname, .ifindex)] == $want' \
+	--argjson want "$(jq -n -c --argjson in "$TCX_IN" --argjson eg "$TCX_EG" \
+		'$in + $eg | map({kind: ("tcx/" + .direction), name, prog_id, prog_flags: []} +
+			if .link_id then {link_id, link_flags: []} else {} end)')"
+
+# --- run order: one vocabulary, as bpftool net show lists it -----------------------
 "$B" net attach tcx_ingress pinned "$PIN/progs/tcx_in2" dev "$DEV" prepend ||
 	bail "bpftool net attach tcx_ingress tcx_in2 prepend"
-ORDER='
-import json, subprocess, sys
-tc, bpftool, dev = sys.argv[1:4]
-net = json.loads(subprocess.check_output([bpftool, "-j", "net", "show", "dev", dev]))[0]["tc"]
-ipj = json.loads(subprocess.check_output(["ip", "-d", "-j", "link", "show", "dev", dev]))[0]["tcx"]
-for d in ("ingress", "egress"):
-    want = [(e["prog_id"], e["link_id"]) for e in net if e["kind"] == "tcx/" + d]
-    o = json.loads(subprocess.check_output([tc, "-j", "filter", "show", "dev", dev, d]))
-    got = [(p["id"], p["link_id"]) for p in o[0]["progs"]]
-    got_ip = [(e["prog"]["id"], e["link_id"]) for e in ipj[d]]
-    if got != want or got_ip != want:
-        print("%s: bpftool %s, tc %s, ip %s" % (d, want, got, got_ip)); sys.exit(1)
-    if len(want) < 1:
-        print("%s: nothing attached" % d); sys.exit(1)
-'
-py "run order (tcx_in2 prepended): tc -j and ip -d -j list what bpftool net show lists" "$ORDER" tc "$B" "$DEV"
+# the same jq on the three tools' lists: prog_id, name, link_id (null without a link)
+VOCAB='map({prog_id, name, link_id})'
+for d in ingress egress; do
+	"$B" -j net show dev "$DEV" | jq -c ".[0].tc | map(select(.kind == \"tcx/$d\")) | $VOCAB" >"$W/order.bpftool"
+	tc -j filter show dev "$DEV" "$d" tcx | jq -c "$VOCAB" >"$W/order.tc"
+	ip -d -j link show dev "$DEV" | jq -c ".[0].tcx.$d | $VOCAB" >"$W/order.ip"
+	if [ -s "$W/order.bpftool" ] && [ "$(cat "$W/order.bpftool")" != "[]" ] &&
+		cmp -s "$W/order.bpftool" "$W/order.tc" && cmp -s "$W/order.bpftool" "$W/order.ip"; then
+		ok "run order at $d (tcx_in2 prepended): tc -j ... tcx and ip -d -j list what bpftool -j net show lists"
+	else
+		not_ok "run order at $d (tcx_in2 prepended): tc -j ... tcx and ip -d -j list what bpftool -j net show lists" \
+			"bpftool $(cat "$W/order.bpftool"), tc $(cat "$W/order.tc"), ip $(cat "$W/order.ip")"
+	fi
+done
 tc filter show dev "$DEV" ingress >"$W/ours" 2>&1
-if [ "$(awk '/^tcx\/ingress prog/ { printf "%s ", $6 }' "$W/ours")" = "tcx_in2 tcx_first tcx_in1 " ]; then
+if [ "$(awk '/^tcx\/ingress prog_id / { printf "%s ", $5 }' "$W/ours")" = "tcx_in2 tcx_first tcx_in1 " ]; then
 	ok "tc filter show ingress: tcx_in2, tcx_first, tcx_in1"
 else
 	not_ok "tc filter show ingress: tcx_in2, tcx_first, tcx_in1" "$(tr '\n' '|' <"$W/ours")"
 fi
+same "tcx_in2 prepended: tc -j filter show dev $DEV ingress" tc -j filter show dev "$DEV" ingress
 
 # --- the query refused: the output of a tc/ip that knows nothing of tcx ------
 # Without capabilities BPF_PROG_QUERY fails (EPERM), as it fails with EINVAL
@@ -315,6 +390,12 @@ if command -v setpriv >/dev/null; then
 		not_ok "query refused (no capabilities): tc filter show and ip -d -j link show as Debian's" \
 			"$(diff "$W/deb" "$W/ours" | head -n 6 | tr '\n' '|')"
 	fi
+	if ! nocap "$OURS/tc" -j filter show dev "$DEV" ingress tcx >"$W/ours" 2>&1 &&
+		grep -q '^Error: cannot list the tcx/ingress programs of '"$DEV"': Operation not permitted$' "$W/ours"; then
+		ok "query refused (no capabilities): tc filter show ... tcx is an error"
+	else
+		not_ok "query refused (no capabilities): tc filter show ... tcx is an error" "$(tr '\n' '|' <"$W/ours")"
+	fi
 else
 	skip "query refused (no capabilities)" "no setpriv"
 fi
@@ -324,5 +405,6 @@ fi
 for i in 1 2; do "$B" net detach tcx_ingress dev "$DEV" || bail "bpftool net detach tcx_ingress ($i)"; done
 "$B" net detach tcx_egress dev "$DEV" || bail "bpftool net detach tcx_egress"
 classic "all tcx programs detached"
+tcx_empty "all tcx programs detached"
 
 tap_done

@@ -139,7 +139,13 @@ has 'configure .*/fake-kernel/tools/testing/selftests/bpf/config .*/configs/base
 has 'kernel debug: 6.1.0-fake built'
 expect "scripts/kernel refuses a flavour configs/flavours does not have" 1 \
 	env BUILD="$t/kb" TREE="$here/fake-kernel" FLAVOUR=nope KBUILD_OUT="$t/kout2" CCACHE_DIR="$t/no/ccache" JOBS=1 "$S/kernel"
-has "unknown FLAVOUR 'nope' \(configs/flavours has: debug vm bench\)"
+has "unknown FLAVOUR 'nope' \(configs/flavours has: debug vm bench kcsan\)"
+# The kcsan flavour: debug's fragments with kcsan.config instead of
+# debug.config (KCSAN excludes KASAN).
+expect "scripts/kernel builds the kcsan flavour of configs/flavours" 0 \
+	env BUILD="$t/kb" TREE="$here/fake-kernel" FLAVOUR=kcsan KBUILD_OUT="$t/kout4" CCACHE_DIR="$t/no/ccache" JOBS=1 "$S/kernel"
+has 'configure .*/fake-kernel/tools/testing/selftests/bpf/config .*/configs/base.config .*/configs/guest.config .*/configs/vm.config .*/configs/kcsan.config .log'
+has 'kernel kcsan: 6.1.0-fake built'
 # The bench flavour (scripts/bench) with its fragment replaced by an
 # absolute path (BENCH_FRAGMENT through KERNEL_FRAGMENTS): bzImage only.
 printf 'CONFIG_BENCH_FAKE=y\n' > "$t/bench-frag.config"

@@ -24,6 +24,31 @@ for f in "$here"/splat-*.log; do
 	expect "scan flags $(basename "$f" .log)" 1 "$S/scan-log" "$f"
 done
 
+# KCSAN's scoped scan (scripts/vm, FLAVOUR=kcsan): a data race whose title
+# or a stack frame is on the tcx/mprog paths fails, races elsewhere are
+# listed as '#' notes and pass; the task name (Comm: tcx_stress) does not
+# count, a frame deeper in the stack does, and any other splat next to an
+# outside-scope race still fails.
+expect "kcsan scope: a data race on the tcx paths fails" 1 "$S/scan-log" --kcsan "$here/splat-kcsan-tcx.log"
+has ':36: .*BUG: KCSAN: data-race in __netif_receive_skb_core / bpf_mprog_attach \[in scope: bpf_mprog_attach\]$'
+has '^# KCSAN: 1 report\(s\) in scope, 1 outside scope'
+has '^# .*:8: outside scope \(1 report\): BUG: KCSAN: data-race in tick_nohz_next_event / tick_nohz_stop_tick$'
+expect "kcsan scope: races outside tcx are listed, not failed" 0 "$S/scan-log" --kcsan "$here/splat-kcsan-outside.log"
+has '^# KCSAN: 0 report\(s\) in scope, 2 outside scope \(2 distinct\)'
+has '^# .*:36: outside scope \(1 report\): BUG: KCSAN: data-race in packet_notifier / packet_sendmsg$'
+expect "kcsan scope: a stack frame in scope is enough" 1 "$S/scan-log" --kcsan-scope 'tcx_prog_attach' "$here/splat-kcsan-tcx.log"
+has '\[in scope: tcx_prog_attach\]$'
+expect "kcsan scope: the task name of a report is not a frame" 0 "$S/scan-log" --kcsan-scope 'tcx_stress' "$here/splat-kcsan-outside.log"
+cat "$here/splat-kcsan-outside.log" "$here/splat-warn.log" > "$t/kcsan-warn.log"
+expect "kcsan scope: other splats still fail" 1 "$S/scan-log" --kcsan "$t/kcsan-warn.log"
+has 'WARNING: CPU'
+mkdir -p "$t/vm"
+"$S/scan-log" --kcsan "$here/splat-kcsan-outside.log" > "$t/vm/scan-hits" || true
+printf 'ok 1 - a\n' > "$t/vm/guest-00-x.out"; echo 0 > "$t/vm/guest-00-x.rc"
+expect "kcsan scope: races outside the scope pass the TAP report, listed" 0 "$S/tap-report" "$t/vm" 0
+has '^ok 2 - kernel log clean \(.*; 2 distinct KCSAN data race\(s\) outside the scope, listed\)$'
+has '^# .*outside scope \(1 report\): BUG: KCSAN: data-race in packet_notifier / packet_sendmsg$'
+
 mk() { rm -rf "$t/vm"; mkdir -p "$t/vm"; }
 mk
 printf 'TAP version 13\nok 1 - a\nok 2 - b # SKIP no reason\n1..2\n' > "$t/vm/guest-00-x.out"; echo 0 > "$t/vm/guest-00-x.rc"

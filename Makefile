@@ -26,7 +26,8 @@ help:
 	@echo 'tcx for Linux 6.1 -- targets:'
 	@echo '  run           deps, base, tree, debug kernel, tools, then boot it and run guest/demo/run.sh'
 	@echo '  check         deps, base, tree, series checks, debug kernel, tools, tests in the VM, bench-smoke, check-deb'
-	@echo '  stress        stress, fuzz and privilege tests at full length in the VM (STRESS_SECS, FUZZ_CALLS, SEED)'
+	@echo '  stress        stress, fuzz and privilege tests at full length in the VM (STRESS_SECS, FUZZ_CALLS, SEED;'
+	@echo '                FLAVOUR=kcsan: on the KCSAN kernel, data races on the tcx paths fail)'
 	@echo '  check-series  patches/ vs series, apply without fuzz/offset, messages, checkpatch'
 	@echo '  check-bisect  build the vm kernel after each patch of the series (slow, not in CI)'
 	@echo '  check-full    whole test_progs on the base and on ours (vm flavour), no regressions'
@@ -40,7 +41,7 @@ help:
 	@echo '  tree          build/linux = base + patches/ as git commits (refuses to drop work)'
 	@echo '  rebase        move the series to BASE_VERSION=<debian version> (tree, export, checks, pin)'
 	@echo '  export        write the commits of build/linux back to patches/'
-	@echo '  kernel        build the $$FLAVOUR kernel (debug by default, or FLAVOUR=vm|bench)'
+	@echo '  kernel        build the $$FLAVOUR kernel (debug by default, or FLAVOUR=vm|bench|kcsan)'
 	@echo '  tools         build libbpf, bpftool, test_progs and probes from the tree, and iproute2'
 	@echo '  iproute2      Debian'"'"'s iproute2 + iproute2/patches/: tc and ip in build/iproute2/bin'
 	@echo '  deb           Debian packages in build/deb: kernel (bindeb-pkg, Debian'"'"'s config or CONFIG=), iproute2, bpftool'
@@ -151,6 +152,8 @@ check: deps fetch
 # Reliability and security tests (issue 11) at full length: 120 s of
 # concurrency stress, 100,000 fuzzed calls, the privilege/namespace tests.
 # make check runs the same guest test in short (guest/tests/60-stress.sh).
+# FLAVOUR=kcsan: the same on the KCSAN kernel (configs/kcsan.config), whose
+# console scan fails only on data races on the tcx paths (scripts/vm).
 stress: deps fetch
 	$(ensure_tree)
 	@$(S)/kernel

@@ -7,7 +7,8 @@ analyze.py [--base RAW] --ours RAW --meta META.json --out PREFIX [--no-plot]
 RAW files hold the guests' stdout (RESULT, ctl, rtnl and failslab lines,
 see guest/bench.sh). Writes PREFIX.md, PREFIX.csv (data path),
 PREFIX-control.csv (control plane), PREFIX-rtnl.csv (an unrelated RTNL
-user while tcx changes, the rtnl scenario) and PREFIX.png (cost vs N),
+user while tcx changes, the rtnl scenario), PREFIX-starve.csv (one tcx
+writer among two others, the starve scenario) and PREFIX.png (cost vs N),
 prints the
 headline table, and exits 1 if a run was not repeatable (spread above
 --max-spread percent) or a guest did not finish.
@@ -38,10 +39,14 @@ T_CTL_SLOPE = 7.0       # attach/detach instructions per program already attache
 # changes run in a loop, p99 of its latency in guest ns (1 ms).
 T_RTNL_P99 = 1000000
 RTNL_LOOPS = (('link', 'link create + close'), ('opts', 'opts attach + detach'))
+# A device with a clsact qdisc and no tcx program while another device has
+# tcx programs: the classic path too (target T_CLASSIC against base's
+# clsact_empty, base having no tcx).
+ELSEWHERE = 'clsact_empty_tcx_elsewhere'
 
 
 def parse(path):
-    runs, ctl, rtnl, fs, info, done = {}, [], [], [], [], False
+    runs, ctl, rtnl, starve, fs, info, done = {}, [], [], [], [], [], False
     with open(path, errors='replace') as f:
         for line in f:
             line = line.strip().replace('\r', '')
@@ -56,13 +61,15 @@ def parse(path):
                     ctl.append(d)
             elif line.startswith('rtnl '):
                 rtnl.append(dict(KV.findall(line)))
+            elif line.startswith('starve '):
+                starve.append(dict(KV.findall(line)))
             elif line.startswith('failslab '):
                 fs.append(line[len('failslab '):])
             elif line.startswith('INFO '):
                 info.append(line[5:])
             elif line == 'BENCH-DONE':
                 done = True
-    return runs, ctl, rtnl, fs, info, done
+    return runs, ctl, rtnl, starve, fs, info, done
 
 
 def stats(v):
@@ -113,12 +120,12 @@ def main():
     data, ok = {}, True
     for kind, path in (('base', a.base), ('ours', a.ours)):
         if path is None:
-            data[kind] = {'runs': {}, 'ctl': [], 'rtnl': [], 'fs': [], 'info': [],
-                          'done': True}
+            data[kind] = {'runs': {}, 'ctl': [], 'rtnl': [], 'starve': [], 'fs': [],
+                          'info': [], 'done': True}
             continue
-        runs, ctl, rtnl, fs, info, done = parse(path)
-        data[kind] = {'runs': runs, 'ctl': ctl, 'rtnl': rtnl, 'fs': fs, 'info': info,
-                      'done': done}
+        runs, ctl, rtnl, starve, fs, info, done = parse(path)
+        data[kind] = {'runs': runs, 'ctl': ctl, 'rtnl': rtnl, 'starve': starve, 'fs': fs,
+                      'info': info, 'done': done}
         if not done:
             print(f'analyze: the {kind} guest did not finish (no BENCH-DONE in {path})',
                   file=sys.stderr)
@@ -141,7 +148,7 @@ def main():
         c, b = cost(kind, d, scen), cost(kind, d, 'bare')
         return None if c is None or b is None else c - b
 
-    order = {'bare': 0, 'clsact_empty': 1, 'cls_bpf': 2, 'cls_bpf1p': 3, 'tcx': 4,
+    order = {'bare': 0, 'clsact_empty': 1, ELSEWHERE: 1.5, 'cls_bpf': 2, 'cls_bpf1p': 3, 'tcx': 4,
              'mixed': 5, 'bare_end': 6}
     keys = sorted(S, key=lambda k: (k[0] != 'base', dirs.index(k[1]),
                                     order.get(family(k[2]), 9), S[k]['n']))
@@ -184,6 +191,9 @@ def main():
         h['cls1_ours_base'] = co / cb if cb and co else None
         ce_b, ce_o = cost('base', d, 'clsact_empty'), cost('ours', d, 'clsact_empty')
         h['clsact_ours_base'] = ce_o / ce_b if ce_b and ce_o else None
+        ce_x = cost('ours', d, ELSEWHERE)
+        h['elsewhere_ours_base'] = ce_x / ce_b if ce_b and ce_x else None
+        h['elsewhere_ours_ours'] = ce_x / ce_o if ce_o and ce_x else None
         for kind in ('base', 'ours'):
             b0, b1 = cost(kind, d, 'bare'), cost(kind, d, 'bare_end')
             h[f'drift_{kind}'] = (b1 - b0) / b0 * 100 if b0 and b1 else None
@@ -216,6 +226,9 @@ def main():
             targets.append((f'{d}: ours {scen} / base {scen} <= {T_CLASSIC}',
                             fmt(r, 4),
                             verdict(None if r is None else r <= T_CLASSIC)))
+        r = h['elsewhere_ours_base']
+        targets.append((f'{d}: ours {ELSEWHERE} / base clsact_empty <= {T_CLASSIC}',
+                        fmt(r, 4), verdict(None if r is None else r <= T_CLASSIC)))
 
     # Control plane.
     ctl = data['ours']['ctl']
@@ -290,6 +303,44 @@ def main():
         targets.append((f'RTNL: RTM_GETLINK p99 while tcx {label} loops <= 1,000,000 ns',
                         f"{fmt(g['p99'], 0)} (alone {fmt(alone['p99'], 0) if alone else 'n/a'})",
                         verdict(g['p99'] <= T_RTNL_P99)))
+    # One writer among two others (the starve scenario, ours): the measured
+    # task's changes alone and under contention, elapsed, CPU time and the
+    # times it slept.
+    srow, SV, others = [], {}, {}
+    for r in data['ours']['starve']:
+        if r.get('op') == 'others':
+            others[r['loop']] = [int(v) for v in r['others_changes'].split(',')]
+            continue
+        x = SV[(r['loop'], r['phase'], r['op'])] = {
+            f'{c}_{k}': int(r[f'{c}_{k}' + ('' if c == 'sleeps' else '_ns')])
+            for c in ('wall', 'cpu', 'sleeps') for k in ('p50', 'p99', 'max')}
+        x['n'], x['hist'] = int(r['n']), r.get('sleeps_hist', '')
+    for (loop, phase, op), x in SV.items():
+        for c, unit in (('wall', 'ns'), ('cpu', 'ns'), ('sleeps', 'count')):
+            srow.append({'loop': loop, 'phase': phase, 'op': op, 'metric': c, 'unit': unit,
+                         'n': x['n'], 'p50': x[c + '_p50'], 'p99': x[c + '_p99'],
+                         'max': x[c + '_max'], 'hist': x['hist'] if c == 'sleeps' else '',
+                         'others_changes': '+'.join(map(str, others.get(loop, [])))
+                         if phase == 'contended' else ''})
+    with open(a.out + '-starve.csv', 'w', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=['loop', 'phase', 'op', 'metric', 'unit', 'n', 'p50',
+                                          'p99', 'max', 'hist', 'others_changes'])
+        w.writeheader()
+        w.writerows(srow)
+    # The grace period a change waits for, from the uncontended loop: a
+    # detach there waits for two (its attach's, then its own).
+    gp = {}
+    for loop, _ in RTNL_LOOPS:
+        x = SV.get((loop, 'alone', f'{loop}_detach'))
+        if x:
+            gp[loop] = x['wall_p50'] / 2.0
+        if any(k[0] == loop and k[1] == 'contended' for k in SV):
+            o = others.get(loop)
+            if not o or min(o) <= 0:
+                print(f'analyze: starve {loop}: the two other writers made no change while '
+                      f'the measured one ran ({o}): no contention measured', file=sys.stderr)
+                ok = False
+
     fills = sorted({c['fill'] for c in crow})
     ops = ['link_attach', 'link_detach', 'opts_attach', 'opts_detach', 'query']
 
@@ -332,6 +383,8 @@ def main():
         L.append(f'| {label} | ' + ' | '.join(fmt(H[d][key], nd) for d in dirs) + ' |')
     hrow('ours bare / base bare', 'bare_ratio', 4)
     hrow('ours clsact_empty / base clsact_empty', 'clsact_ours_base', 4)
+    hrow(f'ours {ELSEWHERE} / base clsact_empty', 'elsewhere_ours_base', 4)
+    hrow(f'ours {ELSEWHERE} / ours clsact_empty', 'elsewhere_ours_ours', 4)
     hrow('ours cls_bpf_1 / base cls_bpf_1', 'cls1_ours_base', 4)
     hrow('tcx_1 overhead (instr)', 'tcx1', 1)
     hrow('cls_bpf_1 overhead (instr)', 'cls1', 1)
@@ -446,6 +499,45 @@ def main():
                 h = hold.get(loop)
                 if h:
                     L.append(f"| {label} | {fmt(h['seen'], 0)} | {fmt(h['bound'], 0)} |")
+    if SV:
+        L.append('')
+        L.append('## Control plane: one writer among two others (starve)')
+        L.append('')
+        L.append('The measured task attaches and detaches a program on the tcx ingress of a '
+                 'dummy device (one other program attached throughout), first alone, then '
+                 'while two other processes attach and detach programs of their own on the '
+                 'same hook as fast as they can. A change that finds the hook busy (the '
+                 'inactive entry still visible to readers) waits for its grace period; the '
+                 'first 2 times without RTNL, then starting over, the third time with RTNL '
+                 'held: at most 3 such waits per change, plus, for a detach, the grace '
+                 'period it waits for after RTNL is dropped. Per change of the measured '
+                 'task: elapsed guest ns (`CLOCK_MONOTONIC`), its CPU time '
+                 '(`CLOCK_THREAD_CPUTIME_ID`, instructions), and how often it slept '
+                 '(voluntary context switches: each wait for a grace period or for RTNL is '
+                 'one). "GPs" is the elapsed time in grace periods, one grace period being '
+                 'half the uncontended detach (it waits for two). See bench/README.md.')
+        L.append('')
+        L.append('| loop | phase | op | changes | elapsed p50 | p99 | max | max in GPs | '
+                 'CPU p50 | CPU max | slept p50 | p99 | max | slept: changes |')
+        L.append('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|')
+        for loop, _ in RTNL_LOOPS:
+            for phase in ('alone', 'contended'):
+                for op in (f'{loop}_attach', f'{loop}_detach'):
+                    x = SV.get((loop, phase, op))
+                    if not x:
+                        continue
+                    g = gp.get(loop)
+                    L.append(f"| {loop} | {phase} | {op} | {x['n']} | {fmt(x['wall_p50'], 0)} | "
+                             f"{fmt(x['wall_p99'], 0)} | {fmt(x['wall_max'], 0)} | "
+                             f"{fmt(x['wall_max'] / g if g else None, 2)} | "
+                             f"{fmt(x['cpu_p50'], 0)} | {fmt(x['cpu_max'], 0)} | "
+                             f"{x['sleeps_p50']} | {x['sleeps_p99']} | {x['sleeps_max']} | "
+                             f"{x['hist'].replace(',', ', ')} |")
+        if others:
+            L.append('')
+            L.append('Changes the two other writers made while the measured one ran: ' +
+                     '; '.join(f"{loop}: {' + '.join(map(str, o))}" for loop, o in others.items()) +
+                     '.')
     fs = data['ours']['fs']
     if fs:
         L.append('')

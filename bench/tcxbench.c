@@ -32,6 +32,22 @@
  *	change in elapsed time and in its CPU time. "rtnl" lines on stdout:
  *	p50, p99 and max of the requests' latency, and of the changes.
  *
+ *   tcxbench starve DEV link|opts ITERS
+ *	A writer among writers. The measured task changes DEV's tcx ingress
+ *	ITERS times in a loop (link create + close of the link fd, or
+ *	BPF_PROG_ATTACH + BPF_PROG_DETACH) on a hook that holds one other
+ *	program throughout: first alone, then while two other processes
+ *	attach and detach programs of their own on the same hook as fast
+ *	as they can. Every change of the measured task is timed in elapsed
+ *	time and in its CPU time, and the times it slept during it are
+ *	counted (voluntary context switches of the thread, getrusage()): a
+ *	wait for a grace period or for RTNL is one each. "starve" lines on
+ *	stdout: p50, p99 and max of each, per phase and op, the sleeps'
+ *	histogram, and the changes the two others made meanwhile.
+ *
+ *   tcxbench query DEV DIR
+ *	Print the number of tcx programs on DEV's DIR.
+ *
  *   tcxbench failslab DEV DIR FILLS
  *	With failslab set up by the caller (debugfs failslab: probability
  *	100, times -1, task-filter Y, ignore-gfp-wait N), for each K: attach
@@ -48,12 +64,15 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -511,27 +530,37 @@ static void rtnl_pause(void)
 	nanosleep(&ts, NULL);
 }
 
-static void rtnl_changer(struct rtnl_shared *sh, int ifindex, int opts, int iters, int prog)
+/* The cost of reading both clocks around a change, subtracted from its
+ * elapsed (*ow) and its CPU time (*oc): medians of 64 empty changes.
+ */
+static void clock_overheads(__u64 *ow, __u64 *oc)
 {
-	__u64 *wall = sh->samples, *cpu = sh->samples + 2 * iters;
-	__u64 ow, oc, w[4], c[4], *cal = calloc(64, sizeof(__u64));
-	int i, ret;
+	__u64 w[2], c[2], cal[64];
+	int i;
 
-	/* Calibration: the clock reads around an empty change. */
 	for (i = 0; i < 64; i++) {
 		w[0] = clock_ns(CLOCK_MONOTONIC), c[0] = clock_ns(CLOCK_THREAD_CPUTIME_ID);
 		c[1] = clock_ns(CLOCK_THREAD_CPUTIME_ID), w[1] = clock_ns(CLOCK_MONOTONIC);
 		cal[i] = w[1] - w[0];
 	}
 	qsort(cal, 64, sizeof(*cal), cmp_u64);
-	ow = cal[32];
+	*ow = cal[32];
 	for (i = 0; i < 64; i++) {
 		c[0] = clock_ns(CLOCK_THREAD_CPUTIME_ID);
 		c[1] = clock_ns(CLOCK_THREAD_CPUTIME_ID);
 		cal[i] = c[1] - c[0];
 	}
 	qsort(cal, 64, sizeof(*cal), cmp_u64);
-	oc = cal[32];
+	*oc = cal[32];
+}
+
+static void rtnl_changer(struct rtnl_shared *sh, int ifindex, int opts, int iters, int prog)
+{
+	__u64 *wall = sh->samples, *cpu = sh->samples + 2 * iters;
+	__u64 ow, oc, w[4], c[4];
+	int i, ret;
+
+	clock_overheads(&ow, &oc);
 
 	__atomic_store_n(&sh->started, 1, __ATOMIC_RELEASE);
 	/* One change pair unrecorded first (warm-up), then ITERS. */
@@ -666,6 +695,225 @@ static int cmd_rtnl(int argc, char **argv)
 	return 0;
 }
 
+/* One change of DEV's tcx ingress: an attach (BPF_PROG_ATTACH, or
+ * BPF_LINK_CREATE into *lfd) or a detach (BPF_PROG_DETACH, or the close
+ * of *lfd). 0, or -1 with errno set.
+ */
+static int tcx_change(int ifindex, int opts, int attach, int prog, int *lfd)
+{
+	if (attach) {
+		if (opts)
+			return opts_attach(ifindex, BPF_TCX_INGRESS, prog);
+		*lfd = link_create(ifindex, BPF_TCX_INGRESS, prog);
+		return *lfd < 0 ? -1 : 0;
+	}
+	if (opts)
+		return opts_detach(ifindex, BPF_TCX_INGRESS, prog);
+	return close(*lfd);
+}
+
+/* Times the calling thread slept (voluntary context switches). */
+static __u64 sleeps_now(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_THREAD, &ru))
+		die("getrusage: %s", strerror(errno));
+	return ru.ru_nvcsw;
+}
+
+/* What the measured task shares with the two other writers. */
+struct starve_shared {
+	int stop, failed;
+	__u64 changes[2];
+};
+
+/* Another writer: attach and detach its own program on the hook as fast
+ * as it can until told to stop (or its parent is gone).
+ */
+static void starve_other(struct starve_shared *sh, int idx, int ifindex, int opts, int prog)
+{
+	int lfd = -1;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	while (!__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE)) {
+		if (tcx_change(ifindex, opts, 1, prog, &lfd) ||
+		    tcx_change(ifindex, opts, 0, prog, &lfd)) {
+			fprintf(stderr, "tcxbench: starve: writer %d: %s\n", idx, strerror(errno));
+			__atomic_store_n(&sh->failed, 1, __ATOMIC_RELEASE);
+			return;
+		}
+		__atomic_add_fetch(&sh->changes[idx], 2, __ATOMIC_RELEASE);
+	}
+}
+
+/* Per change of the measured task, [0] attach and [1] detach. */
+struct starve_samples {
+	__u64 *wall[2], *cpu[2], *sleeps[2];
+};
+
+static void starve_loop(struct starve_samples *sm, int iters, int ifindex, int opts, int prog,
+			__u64 ow, __u64 oc)
+{
+	int i, k, lfd = -1;
+
+	/* One attach + detach unrecorded first (warm-up), then ITERS. */
+	for (i = -1; i < iters; i++) {
+		for (k = 0; k < 2; k++) {
+			__u64 v0, v1, w0, w1, c0, c1;
+			int ret;
+
+			v0 = sleeps_now();
+			w0 = clock_ns(CLOCK_MONOTONIC), c0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+			ret = tcx_change(ifindex, opts, !k, prog, &lfd);
+			c1 = clock_ns(CLOCK_THREAD_CPUTIME_ID), w1 = clock_ns(CLOCK_MONOTONIC);
+			v1 = sleeps_now();
+			if (ret)
+				die("starve: %s: %s", k ? "detach" : "attach", strerror(errno));
+			if (i < 0)
+				continue;
+			sm->wall[k][i] = w1 - w0 > ow ? w1 - w0 - ow : 0;
+			sm->cpu[k][i] = c1 - c0 > oc ? c1 - c0 - oc : 0;
+			sm->sleeps[k][i] = v1 - v0;
+		}
+	}
+}
+
+static void starve_report(const char *loop, const char *phase, int opts,
+			  struct starve_samples *sm, int n)
+{
+	static const char *const ops[2][2] = {
+		{ "link_attach", "link_detach" }, { "opts_attach", "opts_detach" },
+	};
+	char hist[512];
+	int k, i, len;
+
+	for (k = 0; k < 2; k++) {
+		__u64 *w = sm->wall[k], *c = sm->cpu[k], *v = sm->sleeps[k];
+
+		qsort(w, n, sizeof(*w), cmp_u64);
+		qsort(c, n, sizeof(*c), cmp_u64);
+		qsort(v, n, sizeof(*v), cmp_u64);
+		/* "sleeps:changes" pairs, e.g. 2:37,3:3 */
+		hist[0] = 0;
+		for (i = 0, len = 0; i < n; ) {
+			int j = i;
+
+			while (j < n && v[j] == v[i])
+				j++;
+			len += snprintf(hist + len, sizeof(hist) - len, "%s%llu:%d", i ? "," : "",
+					(unsigned long long)v[i], j - i);
+			if (len >= (int)sizeof(hist))
+				die("starve: histogram too long");
+			i = j;
+		}
+		printf("starve loop=%s phase=%s op=%s n=%d wall_p50_ns=%llu wall_p99_ns=%llu "
+		       "wall_max_ns=%llu cpu_p50_ns=%llu cpu_p99_ns=%llu cpu_max_ns=%llu "
+		       "sleeps_p50=%llu sleeps_p99=%llu sleeps_max=%llu sleeps_hist=%s\n",
+		       loop, phase, ops[opts][k], n, (unsigned long long)pct(w, n, 50),
+		       (unsigned long long)pct(w, n, 99), (unsigned long long)w[n - 1],
+		       (unsigned long long)pct(c, n, 50), (unsigned long long)pct(c, n, 99),
+		       (unsigned long long)c[n - 1], (unsigned long long)pct(v, n, 50),
+		       (unsigned long long)pct(v, n, 99), (unsigned long long)v[n - 1], hist);
+	}
+}
+
+static int cmd_starve(int argc, char **argv)
+{
+	struct starve_samples sm;
+	struct starve_shared *sh;
+	int ifindex, opts, iters, k, fill_link, prog, others[2], status, bad = 0;
+	__u64 ow, oc, before[2];
+	pid_t pid[2];
+
+	if (argc != 4)
+		die("usage: starve DEV link|opts ITERS");
+	ifindex = parse_dev(argv[1]);
+	if (!strcmp(argv[2], "opts"))
+		opts = 1;
+	else if (!strcmp(argv[2], "link"))
+		opts = 0;
+	else
+		die("loop must be link or opts, not '%s'", argv[2]);
+	iters = atoi(argv[3]);
+	if (iters < 1)
+		die("ITERS must be positive");
+	for (k = 0; k < 2; k++) {
+		sm.wall[k] = calloc(iters, sizeof(__u64));
+		sm.cpu[k] = calloc(iters, sizeof(__u64));
+		sm.sleeps[k] = calloc(iters, sizeof(__u64));
+		if (!sm.wall[k] || !sm.cpu[k] || !sm.sleeps[k])
+			die("out of memory");
+	}
+	/* One program stays on the hook, as in the rtnl loops. */
+	fill_link = link_create(ifindex, BPF_TCX_INGRESS, prog_load(TCX_NEXT));
+	if (fill_link < 0)
+		die("starve: fill link: %s", strerror(errno));
+	prog = prog_load(TCX_NEXT);
+	for (k = 0; k < 2; k++)
+		others[k] = prog_load(TCX_NEXT);
+	clock_overheads(&ow, &oc);
+
+	starve_loop(&sm, iters, ifindex, opts, prog, ow, oc);
+	starve_report(argv[2], "alone", opts, &sm, iters);
+
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	fflush(stdout);
+	for (k = 0; k < 2; k++) {
+		pid[k] = fork();
+		if (pid[k] < 0)
+			die("fork: %s", strerror(errno));
+		if (!pid[k]) {
+			starve_other(sh, k, ifindex, opts, others[k]);
+			_exit(0);
+		}
+	}
+	/* Both others under way before the measured changes start. */
+	while ((__atomic_load_n(&sh->changes[0], __ATOMIC_ACQUIRE) < 2 ||
+		__atomic_load_n(&sh->changes[1], __ATOMIC_ACQUIRE) < 2) &&
+	       !__atomic_load_n(&sh->failed, __ATOMIC_ACQUIRE)) {
+		struct timespec ts = { .tv_nsec = 1000000 };
+
+		nanosleep(&ts, NULL);
+	}
+	for (k = 0; k < 2; k++)
+		before[k] = __atomic_load_n(&sh->changes[k], __ATOMIC_ACQUIRE);
+	if (!__atomic_load_n(&sh->failed, __ATOMIC_ACQUIRE))
+		starve_loop(&sm, iters, ifindex, opts, prog, ow, oc);
+	for (k = 0; k < 2; k++)
+		before[k] = __atomic_load_n(&sh->changes[k], __ATOMIC_ACQUIRE) - before[k];
+	__atomic_store_n(&sh->stop, 1, __ATOMIC_RELEASE);
+	for (k = 0; k < 2; k++) {
+		if (waitpid(pid[k], &status, 0) < 0)
+			die("waitpid: %s", strerror(errno));
+		bad |= !WIFEXITED(status) || WEXITSTATUS(status);
+	}
+	if (bad || sh->failed)
+		die("starve: the %s writers failed", argv[2]);
+	starve_report(argv[2], "contended", opts, &sm, iters);
+	printf("starve loop=%s phase=contended op=others n=%d others_changes=%llu,%llu\n",
+	       argv[2], 2 * iters, (unsigned long long)before[0], (unsigned long long)before[1]);
+	close(fill_link);
+	if (query(ifindex, BPF_TCX_INGRESS, NULL) != 0)
+		die("starve: programs left on %s", argv[1]);
+	return 0;
+}
+
+static int cmd_query(int argc, char **argv)
+{
+	int n;
+
+	if (argc != 3)
+		die("usage: query DEV DIR");
+	n = query(parse_dev(argv[1]), parse_dir(argv[2]), NULL);
+	if (n < 0)
+		die("query %s %s: %s", argv[1], argv[2], strerror(-n));
+	printf("%d\n", n);
+	return 0;
+}
+
 static int mif_fd = -1;
 
 static void make_it_fail(int on)
@@ -747,7 +995,7 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2)
-		die("usage: tcxbench run|ctl|rtnl|failslab ...");
+		die("usage: tcxbench run|ctl|rtnl|starve|query|failslab ...");
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "ctl"))
@@ -756,5 +1004,9 @@ int main(int argc, char **argv)
 		return cmd_failslab(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "rtnl"))
 		return cmd_rtnl(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "starve"))
+		return cmd_starve(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "query"))
+		return cmd_query(argc - 1, argv + 1);
 	die("unknown command %s", argv[1]);
 }

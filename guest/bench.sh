@@ -7,6 +7,9 @@
 #
 #   guest.sh all KIND       every scenario of KIND (base: no tcx; ours)
 #   guest.sh measure DIR SCEN N   (internal) pktgen runs on $DEV
+#   guest.sh measure-elsewhere DIR SCEN XDEV   (internal) the same, after
+#                checking that $DEV has no tcx program and XDEV one per
+#                direction
 #
 # Environment (set by scripts/bench):
 #   BENCH_BIN    directory with tcxbench and tc_ret.o (host build)
@@ -18,13 +21,15 @@
 #   CTL_FILLS    programs already attached when timing them ("0,16,62")
 #   FS_FILLS     programs attached for the failslab check ("3,17,63")
 #   RTNL_ITERS   changes per loop of the rtnl scenario (0: skip it)
+#   STARVE_ITERS attach + detach cycles of the measured writer of the
+#                starve scenario, alone and among two others (0: skip it)
 #   SCENARIOS    optional space-separated filter (e.g. "bare tcx_1")
 #   DIRS         "ingress egress" (default)
 #
 # Output: one line per measured run on stdout,
 #   RESULT kernel=... dir=... scen=... n=... rep=... usec=... cusec=...
 #          pkts=... ns_per_pkt=...
-# plus "ctl ...", "rtnl ..." and "failslab ..." lines from tcxbench, "INFO ..." lines
+# plus "ctl ...", "rtnl ...", "starve ..." and "failslab ..." lines from tcxbench, "INFO ..." lines
 # and "PROGRESS ..." lines for the host to show.
 set -euo pipefail
 
@@ -37,6 +42,7 @@ CTL_ITERS=${CTL_ITERS:-500}
 CTL_FILLS=${CTL_FILLS:-0,16,62}
 FS_FILLS=${FS_FILLS:-3,17,63}
 RTNL_ITERS=${RTNL_ITERS:-100}
+STARVE_ITERS=${STARVE_ITERS:-50}
 SCENARIOS=${SCENARIOS:-}
 DIRS=${DIRS:-"ingress egress"}
 DEV=${DEV:-bench0}
@@ -122,6 +128,19 @@ measure() {
 	done
 }
 
+# measure-elsewhere DIR SCEN XDEV: measure, once the tcxbench runs around
+# it attached one program to each direction of XDEV; $DEV has none.
+measure_elsewhere() {
+	local dir=$1 scen=$2 xdev=$3 d got
+	for d in ingress egress; do
+		got=$("$TCXBENCH" query "$DEV" $d)
+		[ "$got" = 0 ] || fail "$scen: $DEV has $got tcx programs at $d, expected none"
+		got=$("$TCXBENCH" query "$xdev" $d)
+		[ "$got" = 1 ] || fail "$scen: $xdev has $got tcx programs at $d, expected one"
+	done
+	measure "$dir" "$scen" 0
+}
+
 want() {
 	[ -z "$SCENARIOS" ] && return 0
 	local s
@@ -176,6 +195,17 @@ scenario() {
 		measure "$dir" "$scen" 0 ;;
 	clsact_empty)
 		tc_clsact; measure "$dir" "$scen" 0; tc_clear ;;
+	clsact_empty_tcx_elsewhere)
+		# $DEV as in clsact_empty, while another device has a tcx
+		# program at ingress and one at egress (tcx in use).
+		local xdev=${DEV}x
+		ip link add "$xdev" type dummy
+		ip link set "$xdev" up
+		tc_clsact
+		"$TCXBENCH" run "$xdev" ingress 1 -- "$TCXBENCH" run "$xdev" egress 1 -- \
+			"$0" measure-elsewhere "$dir" "$scen" "$xdev"
+		tc_clear
+		ip link del "$xdev" ;;
 	cls_bpf_*)
 		tc_clsact; tc_filters "$dir" "$n" many; measure "$dir" "$scen" "$n"; tc_clear ;;
 	cls_bpf1p_*)
@@ -221,6 +251,7 @@ all() {
 			done
 			scenario "$kind" "$dir" mixed_1 1
 			scenario "$kind" "$dir" mixed_4 4
+			scenario "$kind" "$dir" clsact_empty_tcx_elsewhere 0
 		fi
 	done
 	# The same bare scenario again at the end of the boot: drift shows here.
@@ -241,6 +272,7 @@ all() {
 		ip link del $cdev
 	fi
 	rtnl_check "$kind"
+	starve_check "$kind"
 	ip link del $DEV
 	echo "BENCH-DONE"
 }
@@ -264,6 +296,24 @@ rtnl_check() {
 		done
 	fi
 	ip link del $rdev
+}
+
+# Scenario starve (ours): one writer's attach + detach cycles on the tcx
+# ingress of a device, alone, then while two other writers change the
+# same hook as fast as they can (link create + close, then opts attach +
+# detach).
+starve_check() {
+	local kind=$1 sdev=${DEV}s loop
+	[ "$kind" = ours ] || return 0
+	want starve || return 0
+	[ "$STARVE_ITERS" -gt 0 ] || return 0
+	ip link add "$sdev" type dummy
+	ip link set "$sdev" up
+	for loop in link opts; do
+		progress "$kind starve: $STARVE_ITERS tcx $loop attach+detach, alone then among two other writers"
+		"$TCXBENCH" starve "$sdev" $loop "$STARVE_ITERS"
+	done
+	ip link del "$sdev"
 }
 
 # Detach under failslab at 100% for our task only.
@@ -293,5 +343,6 @@ failslab_check() {
 case ${1:-} in
 all) all "${2:?kind}" ;;
 measure) measure "$2" "$3" "$4" ;;
-*) echo "usage: $0 all base|ours | measure DIR SCEN N" >&2; exit 2 ;;
+measure-elsewhere) measure_elsewhere "$2" "$3" "$4" ;;
+*) echo "usage: $0 all base|ours | measure DIR SCEN N | measure-elsewhere DIR SCEN XDEV" >&2; exit 2 ;;
 esac

@@ -16,7 +16,7 @@ export CMD
 # With TREE= pointing elsewhere (a developer's own tree) the pipeline uses
 # that tree as it is; without it, build/linux is (re)created from patches/.
 define ensure_tree
-	@if [ -n "$$TREE" ]; then echo "using TREE=$$TREE as it is"; else $(S)/make-tree; fi
+	@if [ -n "$$TREE" ]; then echo "using TREE=$$TREE as it is"; else $(S)/tree; fi
 endef
 
 .PHONY: help run check stress check-harness check-vm-paths check-configs bench check-series check-bisect check-full deps fetch tree rebase \
@@ -57,16 +57,16 @@ deps:
 	@$(S)/deps
 
 fetch:
-	@$(S)/fetch-base
+	@$(S)/fetch
 
 tree:
-	@$(S)/make-tree
+	@$(S)/tree
 
 rebase: deps
 	@$(S)/rebase
 
 export:
-	@$(S)/export-series
+	@$(S)/export
 
 kernel:
 	@$(S)/kernel
@@ -122,10 +122,10 @@ check-full:
 	@$(S)/check-full
 
 check-harness:
-	@tests/harness/selftest.sh
+	@$(S)/check-harness
 
 check-vm-paths:
-	@tests/harness/vm-paths.sh
+	@$(S)/check-vm-paths
 
 check-configs:
 	@$(S)/check-configs
@@ -139,12 +139,12 @@ run: deps fetch
 
 check: deps fetch
 	$(ensure_tree)
-	@tests/harness/selftest.sh >/dev/null || tests/harness/selftest.sh
+	@$(S)/check-harness >/dev/null || $(S)/check-harness
 	@$(S)/check-series
 	@$(S)/kernel
 	@$(S)/tools
 	@$(S)/iproute2
-	@tests/harness/vm-paths.sh
+	@$(S)/check-vm-paths
 	@$(S)/vm-test
 	@$(S)/bench --smoke
 	@$(S)/check-deb
@@ -166,7 +166,7 @@ clean:
 		build/series-check build/bisect build/linux-base build/.kvm-probe build/deb build/deb-work build/check-deb
 
 distclean:
-	@if [ -d build/linux/.git ]; then TREE= $(S)/export-series --unexported >/dev/null || \
+	@if [ -d build/linux/.git ]; then TREE= $(S)/export --unexported >/dev/null || \
 		{ echo "build/linux has commits not in patches/: make export first"; exit 1; }; fi
 	@if [ -d build/iproute2/src/.git ] && IPROUTE2_OUT= $(S)/iproute2 unexported; then \
 		echo "build/iproute2/src has work not in iproute2/patches/: scripts/iproute2 export first"; exit 1; fi

@@ -4,7 +4,7 @@
 # guest/tests/*.sh in name order, then test_progs once per selector of
 # tests/test_progs.list (TEST_PROGS_SELECTORS, one per line, read by
 # scripts/vm-test from TEST_PROGS_LIST). Raw outputs and exit statuses go to $TCX_OUT for
-# the host to turn into TAP (scripts/tap-report). Exit 1 if anything failed.
+# the host to turn into TAP (scripts/lib/tap-report). Exit 1 if anything failed.
 # Each test runs under a timeout of TEST_TIMEOUT seconds (default 2400): a
 # hung test is killed, leaves <test>.timeout next to its output, becomes one
 # 'not ok' and the run goes on.

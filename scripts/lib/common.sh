@@ -5,7 +5,7 @@
 
 set -euo pipefail
 
-TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 LOGDIR=${LOGDIR:-$BUILD/logs}
 CACHE=${TCX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tcx61}

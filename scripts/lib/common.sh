@@ -38,8 +38,18 @@ TOOLS_OUT=${TOOLS_OUT:-$BUILD/tools-$FLAVOUR}
 IPROUTE2_OUT=$(realpath -m "${IPROUTE2_OUT:-$BUILD/iproute2}")
 TREE=$(realpath -m "$TREE") KBUILD_OUT=$(realpath -m "$KBUILD_OUT") TOOLS_OUT=$(realpath -m "$TOOLS_OUT")
 export TREE FLAVOUR KBUILD_OUT TOOLS_OUT
+# kernel_image OUT: the bootable image of the kernel built in OUT.
+kernel_image() { printf '%s\n' "$1/arch/x86/boot/bzImage"; }
 # The kernel image of $KBUILD_OUT, what scripts/vm boots by default.
-KERNEL_IMAGE=$KBUILD_OUT/arch/x86/boot/bzImage
+KERNEL_IMAGE=$(kernel_image "$KBUILD_OUT")
+
+# The BPF toolchain: Debian 12's LLVM 16, named once. CLANG for direct
+# calls, LLVM for the make variables of the kernel's tools/ Makefiles.
+LLVM_SUFFIX=${LLVM_SUFFIX:--16}
+CLANG=clang$LLVM_SUFFIX
+LLVM=(CLANG="$CLANG" LLC="llc$LLVM_SUFFIX" LLVM_STRIP="llvm-strip$LLVM_SUFFIX"
+	LLVM_OBJCOPY="llvm-objcopy$LLVM_SUFFIX" LLVM_READELF="llvm-readelf$LLVM_SUFFIX"
+	LLVM_OBJDUMP="llvm-objdump$LLVM_SUFFIX")
 # Build logs are named after the step; runs against another tree or output
 # directory (TREE=/KBUILD_OUT=/TOOLS_OUT= overrides) get a suffix of their
 # own so that concurrent pipelines do not overwrite each other's logs.

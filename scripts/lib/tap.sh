@@ -14,8 +14,8 @@
 #                              ok when CMD exits with status RC
 #   teq NAME GOT WANT          ok when the strings GOT and WANT are equal
 #   tap_done                   plan, summary, exit status
-# The counters are _tap_*; TAP_OUT (a file, optional) receives the output
-# of the last check/check_status command.
+# The counters are _tap_*; tap_out holds the output of the last
+# check/check_status command.
 _tap_n=0 _tap_pass=0 _tap_fail=0 _tap_skip=0
 echo "TAP version 13"
 ok() { _tap_n=$((_tap_n + 1)); _tap_pass=$((_tap_pass + 1)); echo "ok $_tap_n - $1"; }
@@ -27,13 +27,13 @@ skip() { _tap_n=$((_tap_n + 1)); _tap_skip=$((_tap_skip + 1)); echo "ok $_tap_n 
 check() {
 	local name=$1 out; shift
 	if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "$* failed: $(printf '%s\n' "$out" | tail -n 3)"; fi
-	[ -z "${TAP_OUT:-}" ] || printf '%s\n' "$out" > "$TAP_OUT"
+	tap_out=$out
 }
 check_status() {
 	local name=$1 want=$2 out rc; shift 2
 	out=$("$@" 2>&1) && rc=0 || rc=$?
 	if [ "$rc" = "$want" ]; then ok "$name"; else not_ok "$name" "status $rc, wanted $want: $*"$'\n'"$(printf '%s\n' "$out" | tail -n 20)"; fi
-	[ -z "${TAP_OUT:-}" ] || printf '%s\n' "$out" > "$TAP_OUT"
+	tap_out=$out
 }
 teq() {
 	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got '$2', want '$3'"; fi

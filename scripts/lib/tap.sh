@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # tap_out is for the scripts sourcing this file
 # The one TAP vocabulary of the repository, sourced by the guest tests
 # (through guest/lib.sh), the demo and the host-side checks. Sourcing it
 # prints the TAP header; every case is one kselftest-style line; tap_done

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Runs inside the VM (scripts/vm-test boots it): every executable
-# guest/tests/*.sh in name order, then test_progs once per selector of
+# Runs inside the VM (scripts/vm-test boots it): the executable guest
+# scripts of GUEST_TESTS (default guest/tests/*.sh) in name order, then test_progs once per selector of
 # tests/test_progs.list (TEST_PROGS_SELECTORS, one per line, read by
 # scripts/vm-test from TEST_PROGS_LIST). Raw outputs and exit statuses go to $TCX_OUT for
 # the host to turn into TAP (scripts/lib/tap-report). Exit 1 if anything failed.
@@ -27,10 +27,16 @@ run() {
 	[ "$rc" -eq 0 ] || fail=1
 }
 
-# EXTRA_GUEST_TESTS=dir adds the scripts of another directory (e.g. a
-# scratch test that must fail, to prove the harness notices).
-# GUEST_TESTS=dir replaces guest/tests (quick harness checks).
-for t in "${GUEST_TESTS:-guest/tests}"/*.sh ${EXTRA_GUEST_TESTS:+"$EXTRA_GUEST_TESTS"/*.sh}; do
+# GUEST_TESTS: the scripts to run, globs relative to the repository or
+# directories (their *.sh), separated by spaces (scripts/vm-test sets it
+# from guest/suites); EXTRA_GUEST_TESTS adds more (e.g. a scratch test that
+# must fail, to prove the harness notices).
+# shellcheck disable=SC2086 # the lists are globs, split and expanded here
+scripts=()
+for t in ${GUEST_TESTS:-guest/tests/*.sh} ${EXTRA_GUEST_TESTS:-}; do
+	if [ -d "$t" ]; then scripts+=("$t"/*.sh); else scripts+=("$t"); fi
+done
+for t in "${scripts[@]}"; do
 	[ -x "$t" ] || continue
 	n=$(basename "$t" .sh)
 	echo "### guest script $n"

@@ -1,1 +1,0 @@
-../tests/55-iproute2.sh

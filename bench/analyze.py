@@ -2,7 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """Turn the benchmark guests' output into the results table, CSV and plot.
 
-analyze.py [--base RAW] --ours RAW --meta META.json --out PREFIX [--no-plot]
+analyze.py [--base RAW] --ours RAW --meta META.json --out PREFIX
+           [--max-spread PERCENT] [--smoke] [--no-plot]
+
+--smoke (make bench-smoke: the debug kernel, ours only) reports without
+judging the targets; --max-spread defaults to 0.5.
 
 RAW files hold the guests' stdout (RESULT, ctl, rtnl and failslab lines,
 see guest/bench.sh). Writes PREFIX.md, PREFIX.csv (data path),
@@ -27,15 +31,16 @@ import sys
 
 KV = re.compile(r'(\w+)=(\S+)')
 
-# Targets of issue 5 (ratios on the same kernel, one run).
+# Targets of bench/README.md, 'Targets' (ratios on the same kernel, one run).
+# The data path:
 T_BARE = 0.01           # ours bare within 1% of base bare
 T_TCX1_RATIO = 0.40     # tcx_1 overhead <= 0.40 x cls_bpf_1 overhead
 T_TCX_SLOPE = 35.0      # marginal instructions per extra tcx program
 T_SLOPE_RATIO = 0.25    # ... and <= 0.25 x the cls_bpf marginal
-# Targets of issue 14.
+# The classic path at base cost, and the control-plane slope:
 T_CLASSIC = 1.005       # clsact_empty and cls_bpf_1, ours/base, no tcx program
 T_CTL_SLOPE = 7.0       # attach/detach instructions per program already attached
-# Target of the RTNL work: an unrelated RTNL user (RTM_GETLINK) while tcx
+# The RTNL target: an unrelated RTNL user (RTM_GETLINK) while tcx
 # changes run in a loop, p99 of its latency in guest ns (1 ms).
 T_RTNL_P99 = 1000000
 RTNL_LOOPS = (('link', 'link create + close'), ('opts', 'opts attach + detach'))

@@ -56,8 +56,13 @@
  *	query, and as a positive control check that a link attach fails
  *	with -ENOMEM while the fault injection is on.
  *
- * Times come from CLOCK_MONOTONIC; under QEMU -icount shift=0 one
- * nanosecond of guest time is one guest instruction.
+ * Clocks: ctl times with CLOCK_THREAD_CPUTIME_ID by default ("cpu": the
+ * task's CPU time, syscall included, sleeps excluded) and with
+ * CLOCK_MONOTONIC for "wall"; rtnl and starve time each change with both,
+ * and the RTM_GETLINK requests with CLOCK_MONOTONIC. Under QEMU -icount
+ * shift=0 one nanosecond of guest CPU time is one guest instruction;
+ * elapsed time that includes a sleep is not (sleep=off: an idle guest's
+ * clock jumps to its next timer).
  */
 #define _GNU_SOURCE
 #include <errno.h>

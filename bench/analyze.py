@@ -27,12 +27,12 @@ import sys
 
 KV = re.compile(r'(\w+)=(\S+)')
 
-# Targets of issue 5 (ratios on the same kernel, one run).
+# Targets of the data path (ratios on the same kernel, one run).
 T_BARE = 0.01           # ours bare within 1% of base bare
 T_TCX1_RATIO = 0.40     # tcx_1 overhead <= 0.40 x cls_bpf_1 overhead
 T_TCX_SLOPE = 35.0      # marginal instructions per extra tcx program
 T_SLOPE_RATIO = 0.25    # ... and <= 0.25 x the cls_bpf marginal
-# Targets of issue 14.
+# Targets of the classic path and the control plane.
 T_CLASSIC = 1.005       # clsact_empty and cls_bpf_1, ours/base, no tcx program
 T_CTL_SLOPE = 7.0       # attach/detach instructions per program already attached
 # Target of the RTNL work: an unrelated RTNL user (RTM_GETLINK) while tcx

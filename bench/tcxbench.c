@@ -67,6 +67,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
@@ -112,6 +113,19 @@ static void die(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	exit(2);
+}
+
+/* ITERS of ctl, rtnl and starve: a positive count. */
+static int parse_iters(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > INT_MAX)
+		die("ITERS must be a positive number, not '%s'", s);
+	return v;
 }
 
 /* A SCHED_CLS program "r0 = ret; exit". */
@@ -345,9 +359,7 @@ static int cmd_ctl(int argc, char **argv)
 	ifindex = parse_dev(argv[1]);
 	type = parse_dir(argv[2]);
 	fills = strdup(argv[3]);
-	iters = atoi(argv[4]);
-	if (iters < 1)
-		die("ITERS must be positive");
+	iters = parse_iters(argv[4]);
 	for (op = 0; op < OP_NR; op++)
 		t[op] = calloc(iters, sizeof(__u64));
 	nprogs = progs_needed(fills);
@@ -626,9 +638,7 @@ static int cmd_rtnl(int argc, char **argv)
 		loop = 2;
 	else
 		die("loop must be none, link or opts, not '%s'", argv[3]);
-	iters = atoi(argv[4]);
-	if (iters < 1)
-		die("ITERS must be positive");
+	iters = parse_iters(argv[4]);
 	if (!loop && (size_t)iters > cap)
 		cap = iters;
 	t = malloc(cap * sizeof(*t));
@@ -840,9 +850,7 @@ static int cmd_starve(int argc, char **argv)
 		opts = 0;
 	else
 		die("loop must be link or opts, not '%s'", argv[2]);
-	iters = atoi(argv[3]);
-	if (iters < 1)
-		die("ITERS must be positive");
+	iters = parse_iters(argv[3]);
 	for (k = 0; k < 2; k++) {
 		sm.wall[k] = calloc(iters, sizeof(__u64));
 		sm.cpu[k] = calloc(iters, sizeof(__u64));

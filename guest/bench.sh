@@ -5,13 +5,14 @@
 # guest instructions, so pktgen's elapsed time per packet is the number of
 # instructions one packet costs.
 #
-#   guest.sh all KIND       every scenario of KIND (base: no tcx; ours)
-#   guest.sh measure DIR SCEN N   (internal) pktgen runs on $DEV
-#   guest.sh measure-elsewhere DIR SCEN XDEV   (internal) the same, after
+#   bench.sh all KIND       every scenario of KIND (base: no tcx; ours)
+#   bench.sh measure DIR SCEN N   (internal) pktgen runs on $DEV
+#   bench.sh measure-elsewhere DIR SCEN XDEV   (internal) the same, after
 #                checking that $DEV has no tcx program and XDEV one per
 #                direction
 #
-# Environment (set by scripts/bench):
+# Parameters, all required (scripts/bench sets them, from its BENCH_*
+# knobs):
 #   BENCH_BIN    directory with tcxbench and tc_ret.o (host build)
 #   COUNT        packets per measured run (a multiple of BURST)
 #   REPEATS      measured runs per scenario (>= 2: the spread is reported)
@@ -23,8 +24,10 @@
 #   RTNL_ITERS   changes per loop of the rtnl scenario (0: skip it)
 #   STARVE_ITERS attach + detach cycles of the measured writer of the
 #                starve scenario, alone and among two others (0: skip it)
-#   SCENARIOS    optional space-separated filter (e.g. "bare tcx_1")
-#   DIRS         "ingress egress" (default)
+#   SCENARIOS    space-separated filter (e.g. "bare tcx_1"), empty for all
+#   DIRS         "ingress egress"
+#   BURST        packets per skb (pktgen burst at ingress, clone_skb at
+#                egress; 1000 keeps the allocator out of the measured path)
 #
 # Output: one line per measured run on stdout,
 #   RESULT kernel=... dir=... scen=... n=... rep=... usec=... cusec=...
@@ -33,23 +36,11 @@
 # and "PROGRESS ..." lines for the host to show.
 set -euo pipefail
 
-BENCH_BIN=${BENCH_BIN:?}
-COUNT=${COUNT:-200000}
-REPEATS=${REPEATS:-2}
-NS_LIST=${NS_LIST:-"1 2 4 8 16 32"}
-TCX_MAX_N=${TCX_MAX_N:-63}
-CTL_ITERS=${CTL_ITERS:-500}
-CTL_FILLS=${CTL_FILLS:-0,16,62}
-FS_FILLS=${FS_FILLS:-3,17,63}
-RTNL_ITERS=${RTNL_ITERS:-100}
-STARVE_ITERS=${STARVE_ITERS:-50}
-SCENARIOS=${SCENARIOS:-}
-DIRS=${DIRS:-"ingress egress"}
-DEV=${DEV:-bench0}
-# Each pktgen call (one burst on ingress, one skb on egress) reuses one skb
-# this many times: the allocator then stays out of the measured path.
-BURST=${BURST:-1000}
-WARMUP=${WARMUP:-$((COUNT / 4))}
+: "${BENCH_BIN:?}" "${COUNT:?}" "${REPEATS:?}" "${NS_LIST:?}" "${TCX_MAX_N:?}" \
+	"${CTL_ITERS:?}" "${CTL_FILLS:?}" "${FS_FILLS:?}" "${RTNL_ITERS:?}" "${STARVE_ITERS:?}" \
+	"${SCENARIOS?}" "${DIRS:?}" "${BURST:?}"
+DEV=bench0
+WARMUP=$((COUNT / 4))
 
 PG=/proc/net/pktgen
 TCXBENCH=$BENCH_BIN/tcxbench
@@ -88,26 +79,26 @@ pgset() {
 # pktgen_run DIR COUNT: one pktgen run on $DEV; prints "usec cusec pkts".
 pktgen_run() {
 	local dir=$1 count=$2 d=$PG/$DEV res
-	pgset $PG/kpktgend_0 "rem_device_all"
-	pgset $PG/kpktgend_0 "add_device $DEV"
-	pgset $d "flag NO_TIMESTAMP"
-	pgset $d "count $count"
-	pgset $d "pkt_size 60"
-	pgset $d "delay 0"
-	pgset $d "dst 198.18.0.42"
-	pgset $d "src_min 198.18.0.1"
-	pgset $d "src_max 198.18.0.1"
+	pgset "$PG/kpktgend_0" "rem_device_all"
+	pgset "$PG/kpktgend_0" "add_device $DEV"
+	pgset "$d" "flag NO_TIMESTAMP"
+	pgset "$d" "count $count"
+	pgset "$d" "pkt_size 60"
+	pgset "$d" "delay 0"
+	pgset "$d" "dst 198.18.0.42"
+	pgset "$d" "src_min 198.18.0.1"
+	pgset "$d" "src_max 198.18.0.1"
 	# Not our MAC: ingress packets leave the stack in ip_rcv (OTHERHOST).
-	pgset $d "dst_mac 02:00:00:00:00:02"
+	pgset "$d" "dst_mac 02:00:00:00:00:02"
 	if [ "$dir" = ingress ]; then
-		pgset $d "xmit_mode netif_receive"
-		pgset $d "burst $BURST"
+		pgset "$d" "xmit_mode netif_receive"
+		pgset "$d" "burst $BURST"
 	else
-		pgset $d "xmit_mode queue_xmit"
-		pgset $d "clone_skb $BURST"
+		pgset "$d" "xmit_mode queue_xmit"
+		pgset "$d" "clone_skb $BURST"
 	fi
-	pgset $PG/pgctrl "start"
-	pg_result $d || fail "pktgen: no result in $d"
+	pgset "$PG/pgctrl" "start"
+	pg_result "$d" || fail "pktgen: no result in $d"
 	res=$PG_RESULT
 	# Result: OK: 412345(c412000+d345) usec, 200000 (60byte,0frags)
 	[[ $res =~ OK:\ ([0-9]+)\(c([0-9]+)\+d([0-9]+)\)\ usec,\ ([0-9]+)\ \( ]] ||
@@ -133,9 +124,9 @@ measure() {
 measure_elsewhere() {
 	local dir=$1 scen=$2 xdev=$3 d got
 	for d in ingress egress; do
-		got=$("$TCXBENCH" query "$DEV" $d)
+		got=$("$TCXBENCH" query "$DEV" "$d")
 		[ "$got" = 0 ] || fail "$scen: $DEV has $got tcx programs at $d, expected none"
-		got=$("$TCXBENCH" query "$xdev" $d)
+		got=$("$TCXBENCH" query "$xdev" "$d")
 		[ "$got" = 1 ] || fail "$scen: $xdev has $got tcx programs at $d, expected one"
 	done
 	measure "$dir" "$scen" 0
@@ -151,8 +142,8 @@ want() {
 	return 1
 }
 
-tc_clsact() { tc qdisc add dev $DEV clsact; }
-tc_clear() { tc qdisc del dev $DEV clsact 2>/dev/null || true; }
+tc_clsact() { tc qdisc add dev "$DEV" clsact; }
+tc_clear() { tc qdisc del dev "$DEV" clsact 2>/dev/null || true; }
 
 # tc_filters DIR N PRIOS: N-1 cls_bpf filters returning TC_ACT_UNSPEC and a
 # last one returning TC_ACT_OK, each at its own prio (PRIOS=many, what
@@ -179,7 +170,7 @@ tc_filters() {
 	# tc lists the filters in the order they run: N-1 tc_unspec, then
 	# tc_ok.
 	local got want
-	got=$(tc filter show dev $DEV "$dir" | grep -o 'tc_ret.o:\[tc_[a-z]*\]' | sed 's/.*\[//; s/\]//' | tr '\n' ' ')
+	got=$(tc filter show dev "$DEV" "$dir" | grep -o 'tc_ret.o:\[tc_[a-z]*\]' | sed 's/.*\[//; s/\]//' | tr '\n' ' ')
 	want="$(for i in $(seq 2 "$n"); do printf 'tc_unspec '; done)tc_ok "
 	[ "$got" = "$want" ] || fail "cls_bpf filters on $dir run as '$got', expected '$want'"
 }
@@ -211,20 +202,20 @@ scenario() {
 	cls_bpf1p_*)
 		tc_clsact; tc_filters "$dir" "$n" one; measure "$dir" "$scen" "$n"; tc_clear ;;
 	tcx_*)
-		"$TCXBENCH" run $DEV "$dir" "$n" -- "$0" measure "$dir" "$scen" "$n" ;;
+		"$TCXBENCH" run "$DEV" "$dir" "$n" -- "$0" measure "$dir" "$scen" "$n" ;;
 	mixed_*)
 		tc_clsact; tc_filters "$dir" 1 many
-		"$TCXBENCH" run $DEV "$dir" "$n" --all-next -- "$0" measure "$dir" "$scen" "$n"
+		"$TCXBENCH" run "$DEV" "$dir" "$n" --all-next -- "$0" measure "$dir" "$scen" "$n"
 		tc_clear ;;
 	*) fail "unknown scenario $scen" ;;
 	esac
 }
 
 setup() {
-	ip link del $DEV 2>/dev/null || true
-	ip link add $DEV type dummy
-	ip link set $DEV up
-	[ -d $PG ] || fail "no $PG (CONFIG_NET_PKTGEN)"
+	ip link del "$DEV" 2>/dev/null || true
+	ip link add "$DEV" type dummy
+	ip link set "$DEV" up
+	[ -d "$PG" ] || fail "no $PG (CONFIG_NET_PKTGEN)"
 	info "kernel $(uname -r) $(uname -v)"
 	info "cmdline $(cat /proc/cmdline)"
 	info "clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
@@ -261,19 +252,19 @@ all() {
 
 	if [ "$kind" = ours ] && [ "$CTL_ITERS" -gt 0 ]; then
 		local cdev=${DEV}c
-		ip link add $cdev type dummy
-		ip link set $cdev up
+		ip link add "$cdev" type dummy
+		ip link set "$cdev" up
 		for dir in $DIRS; do
 			progress "$kind $dir control plane ($CTL_ITERS iterations per op)"
-			"$TCXBENCH" ctl $cdev "$dir" "$CTL_FILLS" "$CTL_ITERS" cpu
-			"$TCXBENCH" ctl $cdev "$dir" "$CTL_FILLS" "$(( (CTL_ITERS + 9) / 10 ))" wall
+			"$TCXBENCH" ctl "$cdev" "$dir" "$CTL_FILLS" "$CTL_ITERS" cpu
+			"$TCXBENCH" ctl "$cdev" "$dir" "$CTL_FILLS" "$(( (CTL_ITERS + 9) / 10 ))" wall
 		done
-		failslab_check $cdev
-		ip link del $cdev
+		failslab_check "$cdev"
+		ip link del "$cdev"
 	fi
 	rtnl_check "$kind"
 	starve_check "$kind"
-	ip link del $DEV
+	ip link del "$DEV"
 	echo "BENCH-DONE"
 }
 
@@ -285,17 +276,17 @@ rtnl_check() {
 	local kind=$1 rdev=${DEV}r loop
 	want rtnl || return 0
 	[ "$RTNL_ITERS" -gt 0 ] || return 0
-	ip link add $rdev type dummy
-	ip link set $rdev up
+	ip link add "$rdev" type dummy
+	ip link set "$rdev" up
 	progress "$kind rtnl: RTM_GETLINK alone ($((RTNL_ITERS * 20)) requests)"
-	"$TCXBENCH" rtnl $rdev $DEV none $((RTNL_ITERS * 20))
+	"$TCXBENCH" rtnl "$rdev" "$DEV" none $((RTNL_ITERS * 20))
 	if [ "$kind" = ours ]; then
 		for loop in link opts; do
 			progress "$kind rtnl: RTM_GETLINK while $RTNL_ITERS tcx $loop attach+detach run"
-			"$TCXBENCH" rtnl $rdev $DEV $loop "$RTNL_ITERS"
+			"$TCXBENCH" rtnl "$rdev" "$DEV" "$loop" "$RTNL_ITERS"
 		done
 	fi
-	ip link del $rdev
+	ip link del "$rdev"
 }
 
 # Scenario starve (ours): one writer's attach + detach cycles on the tcx
@@ -311,7 +302,7 @@ starve_check() {
 	ip link set "$sdev" up
 	for loop in link opts; do
 		progress "$kind starve: $STARVE_ITERS tcx $loop attach+detach, alone then among two other writers"
-		"$TCXBENCH" starve "$sdev" $loop "$STARVE_ITERS"
+		"$TCXBENCH" starve "$sdev" "$loop" "$STARVE_ITERS"
 	done
 	ip link del "$sdev"
 }
@@ -319,25 +310,25 @@ starve_check() {
 # Detach under failslab at 100% for our task only.
 failslab_check() {
 	local cdev=$1 fs=/sys/kernel/debug/failslab dir
-	if [ ! -d $fs ]; then
+	if [ ! -d "$fs" ]; then
 		info "failslab: no $fs (CONFIG_FAILSLAB, debugfs), skipped"
 		return 0
 	fi
 	# task-filter first: once the probability is set, only tasks that
 	# set their make-it-fail see failures (tcxbench, around its calls).
-	echo Y >$fs/task-filter
-	echo -1 >$fs/times
-	echo 1 >$fs/interval
-	echo 0 >$fs/space
-	echo 0 >$fs/verbose
-	echo N >$fs/ignore-gfp-wait
-	echo N >$fs/cache-filter
-	echo 100 >$fs/probability
+	echo Y >"$fs/task-filter"
+	echo -1 >"$fs/times"
+	echo 1 >"$fs/interval"
+	echo 0 >"$fs/space"
+	echo 0 >"$fs/verbose"
+	echo N >"$fs/ignore-gfp-wait"
+	echo N >"$fs/cache-filter"
+	echo 100 >"$fs/probability"
 	for dir in $DIRS; do
 		progress "ours $dir detach under failslab 100%"
-		"$TCXBENCH" failslab $cdev "$dir" "$FS_FILLS" || true
+		"$TCXBENCH" failslab "$cdev" "$dir" "$FS_FILLS" || true
 	done
-	echo 0 >$fs/probability
+	echo 0 >"$fs/probability"
 }
 
 case ${1:-} in

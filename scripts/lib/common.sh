@@ -70,6 +70,32 @@ export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
 
 JOBS=${JOBS:-$(nproc)}
 
+# kmake OUT ARGS...: the one make of the kernel tree $TREE, built out of
+# tree in OUT (ARGS: make variables such as LOCALVERSION=, and targets).
+# kmake --print OUT ARGS... prints the command line, quoted, instead.
+kmake() {
+	local print=0
+	if [ "$1" = --print ]; then print=1; shift; fi
+	local cmd=(make -C "$TREE" O="$1" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" "${@:2}")
+	if [ $print = 1 ]; then printf '%q ' "${cmd[@]}"; echo; else "${cmd[@]}"; fi
+}
+
+# kernel_build_lock: one kernel build at a time per machine (fd 9 held
+# until exit): a second one waits and then mostly hits ccache instead of
+# competing for the same cores; it also keeps two package builds of one
+# tree from mixing their files in $TREE (scripts/deb).
+# BENCH_BUILD_NOLOCK=1 builds alongside (scripts/bench: two small builds,
+# e.g. while a long debug build holds the lock).
+kernel_build_lock() {
+	[ -z "${BENCH_BUILD_NOLOCK:-}" ] || return 0
+	mkdir -p "$CCACHE_DIR"
+	exec 9>"$CCACHE_DIR/.tcx-kernel-build.lock"
+	if ! flock -n 9; then
+		log "another kernel build is running; waiting for it"
+		flock 9
+	fi
+}
+
 log()  { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 warn() { printf '[%s] WARNING: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die()  { printf '[%s] ERROR: %s\n' "$(date +%H:%M:%S)" "$*" >&2; exit 1; }

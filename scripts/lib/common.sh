@@ -30,7 +30,8 @@ FLAVOUR=${FLAVOUR:-debug}
 # uses relative paths (srctree = ..), so compiler command lines, and with
 # them ccache hits, do not depend on where the tree lives (a second clone,
 # a developer tree given by TREE=...). build/kernel-$FLAVOUR links to it.
-KBUILD_OUT=${KBUILD_OUT:-$TREE/.kbuild-$FLAVOUR}
+# KBUILD_OUTPUT, kbuild's own name for O=, is taken as well.
+KBUILD_OUT=${KBUILD_OUT:-${KBUILD_OUTPUT:-$TREE/.kbuild-$FLAVOUR}}
 TOOLS_OUT=${TOOLS_OUT:-$BUILD/tools-$FLAVOUR}
 # tc and ip of Debian's iproute2 with our iproute2/patches/ (scripts/iproute2):
 # the source tree in $IPROUTE2_OUT/src, the binaries in $IPROUTE2_OUT/bin,

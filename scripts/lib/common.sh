@@ -179,6 +179,31 @@ list_lines() {
 	sed -e 's/#.*//' "$1" | awk 'NF'
 }
 
+# The two patch series, the kernel's (patches/, scripts/export) and
+# iproute2's (iproute2/patches/, scripts/iproute2 export), are exported
+# alike. series_format GITDIR RANGE SERIES OUT: the commits RANGE of the
+# git tree GITDIR as patches in the directory OUT (stable format-patch
+# output: no version-dependent noise) and OUT/series.new, the series file
+# SERIES with its '#' headings kept in front of their patches
+# (scripts/lib/series-headings). Uncommitted changes in GITDIR fail.
+series_format() {
+	local git=$1 range=$2 series=$3 out=$4
+	[ -z "$(git -C "$git" status --porcelain --untracked-files=no)" ] ||
+		die "$git has uncommitted changes: commit them first"
+	git -C "$git" -c core.abbrev=12 -c diff.noprefix=false format-patch -q \
+		--no-signature --zero-commit --no-numbered --full-index \
+		--subject-prefix=PATCH -o "$out" "$range" >/dev/null
+	(shopt -s nullglob && "$TOP/scripts/lib/series-headings" "$series" "$out"/*.patch) > "$out/series.new"
+}
+# series_install DIR OUT: the patches and series.new series_format wrote
+# to OUT replace DIR's patches and series file.
+series_install() {
+	rm -f "$1"/*.patch
+	cp "$2"/*.patch "$1/" 2>/dev/null || true
+	mv "$2/series.new" "$1/series"
+	log "exported $(find "$1" -maxdepth 1 -name '*.patch' | wc -l) patches to ${1#"$TOP"/}/"
+}
+
 # as_root CMD...: run CMD as root, through sudo when we are not root.
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -30,7 +30,8 @@ FLAVOUR=${FLAVOUR:-debug}
 # uses relative paths (srctree = ..), so compiler command lines, and with
 # them ccache hits, do not depend on where the tree lives (a second clone,
 # a developer tree given by TREE=...). build/kernel-$FLAVOUR links to it.
-KBUILD_OUT=${KBUILD_OUT:-$TREE/.kbuild-$FLAVOUR}
+# KBUILD_OUTPUT, kbuild's own name for O=, is taken as well.
+KBUILD_OUT=${KBUILD_OUT:-${KBUILD_OUTPUT:-$TREE/.kbuild-$FLAVOUR}}
 TOOLS_OUT=${TOOLS_OUT:-$BUILD/tools-$FLAVOUR}
 # tc and ip of Debian's iproute2 with our iproute2/patches/ (scripts/iproute2):
 # the source tree in $IPROUTE2_OUT/src, the binaries in $IPROUTE2_OUT/bin,
@@ -69,6 +70,32 @@ export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-time_macros,include_file_mtime,inc
 export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
 
 JOBS=${JOBS:-$(nproc)}
+
+# kmake OUT ARGS...: the one make of the kernel tree $TREE, built out of
+# tree in OUT (ARGS: make variables such as LOCALVERSION=, and targets).
+# kmake --print OUT ARGS... prints the command line, quoted, instead.
+kmake() {
+	local print=0
+	if [ "$1" = --print ]; then print=1; shift; fi
+	local cmd=(make -C "$TREE" O="$1" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" "${@:2}")
+	if [ $print = 1 ]; then printf '%q ' "${cmd[@]}"; echo; else "${cmd[@]}"; fi
+}
+
+# kernel_build_lock: one kernel build at a time per machine (fd 9 held
+# until exit): a second one waits and then mostly hits ccache instead of
+# competing for the same cores; it also keeps two package builds of one
+# tree from mixing their files in $TREE (scripts/deb).
+# BENCH_BUILD_NOLOCK=1 builds alongside (scripts/bench: two small builds,
+# e.g. while a long debug build holds the lock).
+kernel_build_lock() {
+	[ -z "${BENCH_BUILD_NOLOCK:-}" ] || return 0
+	mkdir -p "$CCACHE_DIR"
+	exec 9>"$CCACHE_DIR/.tcx-kernel-build.lock"
+	if ! flock -n 9; then
+		log "another kernel build is running; waiting for it"
+		flock 9
+	fi
+}
 
 log()  { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 warn() { printf '[%s] WARNING: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -150,6 +177,31 @@ list_entries() {
 # list_lines FILE: the same lines whole (tables such as configs/flavours).
 list_lines() {
 	sed -e 's/#.*//' "$1" | awk 'NF'
+}
+
+# The two patch series, the kernel's (patches/, scripts/export) and
+# iproute2's (iproute2/patches/, scripts/iproute2 export), are exported
+# alike. series_format GITDIR RANGE SERIES OUT: the commits RANGE of the
+# git tree GITDIR as patches in the directory OUT (stable format-patch
+# output: no version-dependent noise) and OUT/series.new, the series file
+# SERIES with its '#' headings kept in front of their patches
+# (scripts/lib/series-headings). Uncommitted changes in GITDIR fail.
+series_format() {
+	local git=$1 range=$2 series=$3 out=$4
+	[ -z "$(git -C "$git" status --porcelain --untracked-files=no)" ] ||
+		die "$git has uncommitted changes: commit them first"
+	git -C "$git" -c core.abbrev=12 -c diff.noprefix=false format-patch -q \
+		--no-signature --zero-commit --no-numbered --full-index \
+		--subject-prefix=PATCH -o "$out" "$range" >/dev/null
+	(shopt -s nullglob && "$TOP/scripts/lib/series-headings" "$series" "$out"/*.patch) > "$out/series.new"
+}
+# series_install DIR OUT: the patches and series.new series_format wrote
+# to OUT replace DIR's patches and series file.
+series_install() {
+	rm -f "$1"/*.patch
+	cp "$2"/*.patch "$1/" 2>/dev/null || true
+	mv "$2/series.new" "$1/series"
+	log "exported $(find "$1" -maxdepth 1 -name '*.patch' | wc -l) patches to ${1#"$TOP"/}/"
 }
 
 # as_root CMD...: run CMD as root, through sudo when we are not root.

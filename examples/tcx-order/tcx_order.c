@@ -3,8 +3,8 @@
  * tcx_order: attach two tcx programs to a device's ingress in a chosen
  * order and check, by querying the device, that they run in that order.
  *
- * Written only against the tcx API of upstream libbpf 1.3 (the names of
- * section 6 of the tcx contract): bpf_program__attach_tcx() with
+ * Written only against the tcx API of upstream libbpf 1.3 (the names the
+ * series' Documentation/bpf/tcx.rst lists): bpf_program__attach_tcx() with
  * struct bpf_tcx_opts and BPF_F_BEFORE, bpf_prog_query_opts() with
  * count/prog_ids/link_ids/revision, and the SEC("tcx/ingress") section
  * name. It builds unchanged against upstream libbpf >= 1.3 and against the

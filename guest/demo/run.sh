@@ -62,11 +62,6 @@ settle() {
 	for _ in $(seq 60); do eval "$1" >/dev/null 2>&1 && return; sleep 0.5; done
 }
 
-# the end: print the verdict and exit with it
-finish() { echo; tap_done; }
-# give up: the rest of the demo depends on what just failed
-bail() { not_ok "$*" "the rest of the demo depends on it"; finish; }
-
 # the tcx ingress programs of $DEV in run order, as 'bpftool net show' lists them
 tcx_ingress() { "$B" net show dev "$DEV" | awk '$2 == "tcx/ingress" { printf "%s%s", s, $3; s = " " } END { print "" }'; }
 is() { [ "$1" = "$2" ]; }
@@ -106,15 +101,14 @@ for n in BPF_TCX_INGRESS BPF_TCX_EGRESS BPF_LINK_TYPE_TCX; do
 done
 echo
 echo "== tcx link feature probe (BPF_LINK_CREATE on ifindex 0xffffffff)"
-if [ -x "$TOOLS_OUT/probe/tcx_link_probe" ]; then
-	if "$TOOLS_OUT/probe/tcx_link_probe"; then echo "  tcx: supported"; else bail "the kernel does not support tcx"; fi
-fi
+"$TOOLS_OUT/probe/tcx_link_probe" || bail "the kernel supports tcx" "the tcx feature probe failed (a kernel without tcx answers EINVAL)"
+echo "  tcx: supported"
 echo
 echo "== bpftool feature probe | grep -i tcx"
 "$BPFTOOL" feature probe 2>/dev/null | grep -i tcx || echo "  (bpftool reports nothing about tcx)"
 
 for f in "$EX" "$OBJ"; do
-	[ -e "$f" ] || bail "no $f: 'make tools' builds it once the tree's libbpf has the tcx API"
+	[ -e "$f" ] || bail "$f" "missing (make tools)"
 done
 
 echo
@@ -123,7 +117,7 @@ if ! { say ip netns add "$NS" &&
 	say ip link add "$DEV" type veth peer name "$PEER" netns "$NS" &&
 	say ip addr add "$IP/24" dev "$DEV" && say ip link set "$DEV" up &&
 	say ip -n "$NS" addr add "$PEER_IP/24" dev "$PEER" && say ip -n "$NS" link set "$PEER" up; }; then
-	bail "veth setup"
+	bail "veth setup" "the rest of the demo depends on it"
 fi
 say ping -c 2 -i 0.2 -W 2 -q "$PEER_IP"
 expect "ping $PEER_IP works" "[ $? = 0 ]"
@@ -131,7 +125,7 @@ expect "ping $PEER_IP works" "[ $? = 0 ]"
 echo
 echo "== 1. two tcx programs on $DEV ingress, order chosen with BPF_F_BEFORE, links pinned"
 mkdir -p "$PIN/order" "$PIN/order2"
-say "$EX" -d "$DEV" -r -p "$PIN/order" || bail "examples/tcx-order attach"
+say "$EX" -d "$DEV" -r -p "$PIN/order" || bail "examples/tcx-order attach" "the rest of the demo depends on it"
 say "$B" net show dev "$DEV"
 expect "$DEV ingress runs tcx_second, then tcx_first" 'is "$(tcx_ingress)" "tcx_second tcx_first"'
 expect "both are owned by a link (link_id shown)" '[ "$(grep -c "tcx/ingress.* link_id " "$W/out")" = 2 ]'
@@ -189,7 +183,7 @@ expect "it has exited: $DEV ingress is empty" 'is "$(tcx_ingress)" ""'
 
 echo
 echo "== 4. traffic: a tcx program that drops everything (bpftool net attach, no link)"
-say "$B" prog loadall "$OBJ" "$PIN/demo" || bail "bpftool prog loadall"
+say "$B" prog loadall "$OBJ" "$PIN/demo" || bail "bpftool prog loadall" "the rest of the demo depends on it"
 say "$B" net attach tcx_ingress pinned "$PIN/demo/tcx_drop" dev "$DEV"
 say "$B" net show dev "$DEV"
 expect "$DEV ingress runs tcx_drop, without a link" 'is "$(tcx_ingress)" "tcx_drop" && ! grep -q link_id "$W/out"'
@@ -206,7 +200,7 @@ expect "ping works again" "[ $? = 0 ]"
 
 echo
 echo "== 5. device removal: pinned links outlive their device"
-say "$EX" -d "$DEV" -p "$PIN/order2" || bail "examples/tcx-order attach"
+say "$EX" -d "$DEV" -p "$PIN/order2" || bail "examples/tcx-order attach" "the rest of the demo depends on it"
 say "$B" link show pinned "$PIN/order2/tcx_first"
 say ip netns del "$NS"
 echo "  (deleting $NS destroys $PEER, and with it its veth peer $DEV)"
@@ -220,4 +214,5 @@ settle '[ -z "$("$B" link show)" ]'
 say "$B" link show
 expect "no links left once the pins are gone" '[ ! -s "$W/out" ]'
 
-finish
+echo
+tap_done

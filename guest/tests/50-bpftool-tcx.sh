@@ -1,15 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# bpftool speaks tcx (contract section 6): feature probe, net attach/detach,
-# net show in plain and JSON output, link show, and the error messages, on a
-# veth pair with known programs. Output is compared with exact expected
-# values; JSON is parsed, not grepped.
+# bpftool speaks tcx as Documentation/bpf/tcx.rst describes it: feature
+# probe, net attach/detach, net show in plain and JSON output, link show,
+# and the error messages, on a veth pair with known programs. Output is
+# compared with exact expected values; JSON is parsed (jq), not grepped.
 #
 # Programs: the selftests' test_tcx_libbpf.bpf.o next to $TEST_PROGS
 # (tcx_in1, tcx_in2 in SEC("tcx/ingress"), tcx_eg1 in SEC("tcx/egress")).
-# Link-owned programs: examples/tcx-order (its tcx_order binary pins its two
-# links with -p); built into a scratch directory here unless the pipeline
-# already built it into $TOOLS_OUT/examples/tcx-order.
+# Link-owned programs: examples/tcx-order, built by make tools into
+# $TOOLS_OUT/examples/tcx-order (its tcx_order binary pins its two links
+# with -p). A bpftool, object or example without tcx is a failure.
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 set -u
@@ -20,50 +20,6 @@ scratch bpftool "$DEV"
 
 # run CMD...: stdout in $W/out, stderr in $W/err, status in $rc
 run() { "$@" >"$W/out" 2>"$W/err"; rc=$?; }
-
-# teq NAME FILE: FILE equals stdin, trailing blanks of each line aside
-teq() {
-	local name=$1 file=$2 d
-	if d=$(diff <(sed 's/[[:space:]]*$//' -) <(sed 's/[[:space:]]*$//' "$file")); then
-		ok "$name"
-	else
-		not_ok "$name" "expected (<) vs got (>): $(echo "$d" | tr '\n' '|')"
-	fi
-}
-
-# jeq NAME FILE EXPECTED_JSON [SELECTOR]: the JSON in FILE, or the part
-# of it SELECTOR (a Python expression on d) picks, equals EXPECTED_JSON
-jeq() {
-	local name=$1 file=$2 expect=$3 sel=${4:-d} why
-	if why=$(python3 - "$file" "$expect" "$sel" <<'PY'
-import json, sys
-f, expect, sel = sys.argv[1:4]
-try:
-    d = json.load(open(f))
-except Exception as e:
-    print("not JSON (%s): %s" % (e, open(f).read()[:200]))
-    sys.exit(1)
-try:
-    got = eval(sel, {"d": d})
-except Exception as e:
-    print("no %s in %s" % (sel, json.dumps(d)))
-    sys.exit(1)
-try:
-    exp = json.loads(expect)
-except Exception as e:
-    print("bad expected JSON (%s): %s" % (e, expect))
-    sys.exit(1)
-if got != exp:
-    print("got %s, expected %s" % (json.dumps(got), json.dumps(exp)))
-    sys.exit(1)
-PY
-	); then ok "$name"; else not_ok "$name" "$why"; fi
-}
-
-# jval FILE SELECTOR: print one value of the JSON in FILE
-jval() {
-	python3 -c 'import json, sys; print(eval(sys.argv[2], {"d": json.load(open(sys.argv[1]))}))' "$1" "$2"
-}
 
 # expect_fail NAME EXPECTED_STDERR CMD...: CMD fails and says exactly that
 expect_fail() {
@@ -82,7 +38,7 @@ expect_fail() {
 # tc_json NAME EXPECTED_JSON: the tc entries of bpftool -j net show dev $DEV
 tc_json() {
 	run "$B" -j net show dev "$DEV"
-	jeq "$1" "$W/out" "$2" 'd[0]["tc"]'
+	jeq "$1" "$W/out" "$2" '.[0].tc'
 }
 
 # entry KIND NAME PROG_ID LINK_ID: one tc entry of net show -j for $DEV;
@@ -97,37 +53,25 @@ entry() {
 # entries E...: a JSON list of entries
 entries() { local IFS=,; echo "[$*]"; }
 
-prog_id() { run "$B" -j prog show pinned "$1" && jval "$W/out" 'd["id"]'; }
-link_field() { run "$B" -j link show pinned "$1" && jval "$W/out" "d[\"$2\"]"; }
+prog_id() { prog_field id pinned "$1"; }
 
-# Until the series carries the libbpf/bpftool patches, there is nothing to
-# test here (and a bpftool without tcx would fail every case).
-if ! grep -q bpf_program__attach_tcx "${TREE:-}/tools/lib/bpf/libbpf.h" 2>/dev/null; then
-	skip "bpftool tcx tests" "the tree's libbpf has no tcx API (userspace patches not in the series)"
-	tap_done
+# What every case below needs: jq, a bpftool that knows tcx, the
+# selftests' object and the example (make tools builds them from the tree).
+command -v jq >/dev/null || bail "jq" "missing (scripts/deps installs it)"
+"$B" net help 2>"$W/err"
+if grep -q 'tcx_ingress | tcx_egress' "$W/err" && grep -q 'overwrite | prepend' "$W/err"; then
+	ok "net help: tcx attach types and prepend"
+else
+	bail "net help: tcx attach types and prepend" "$B has no tcx: $(tr '\n' '|' < "$W/err")"
 fi
-
 OBJ=${TCX_BPF_OBJ:-$(dirname "${TEST_PROGS:?}")/test_tcx_libbpf.bpf.o}
 [ -f "$OBJ" ] || bail "BPF object $OBJ" "missing: build the selftests (make tools)"
-
-# The example: prebuilt by the pipeline, or built here against our libbpf.
-EX=${TOOLS_OUT:-}/examples/tcx-order/tcx_order
-if [ ! -x "$EX" ]; then
-	mkdir -p "$W/ex"
-	clang=$(command -v clang-16 || command -v clang)
-	if make -s -C "$TOP/examples/tcx-order" LIBBPF_DIR="${TOOLS_OUT:-}/libbpf" \
-		UAPI_INCLUDE="${TREE:-}/tools/include/uapi" OUTPUT="$W/ex/" \
-		CLANG="$clang" >"$W/ex.log" 2>&1; then
-		ok "build examples/tcx-order against our libbpf"
-	else
-		not_ok "build examples/tcx-order against our libbpf" "$(tail -n 5 "$W/ex.log" | tr '\n' '|')"
-	fi
-	EX=$W/ex/tcx_order
-fi
+EX=${TOOLS_OUT:?}/examples/tcx-order/tcx_order
+[ -x "$EX" ] || bail "examples/tcx-order" "missing: $EX (make tools)"
 
 # --- feature probe ---------------------------------------------------------
 run "$B" -j feature probe kernel
-jeq "feature probe --json: misc.have_tcx is true" "$W/out" 'true' 'd["misc"]["have_tcx"]'
+jeq "feature probe --json: misc.have_tcx is true" "$W/out" 'true' '.misc.have_tcx'
 run "$B" feature probe kernel
 if grep -qx 'tcx attachment of tc programs is available' "$W/out"; then
 	ok "feature probe: 'tcx attachment of tc programs is available'"
@@ -148,7 +92,7 @@ run "$B" prog loadall "$OBJ" "$PIN/progs"
 [ "$rc" -eq 0 ] || bail "bpftool prog loadall $(basename "$OBJ")" "$(cat "$W/err")"
 ok "bpftool prog loadall $(basename "$OBJ")"
 run "$B" -j prog show pinned "$PIN/progs/tcx_in1"
-jeq "prog from SEC(\"tcx/ingress\") is sched_cls" "$W/out" '"sched_cls"' 'd["type"]'
+jeq "prog from SEC(\"tcx/ingress\") is sched_cls" "$W/out" '"sched_cls"' '.type'
 ID1=$(prog_id "$PIN/progs/tcx_in1")
 ID2=$(prog_id "$PIN/progs/tcx_in2")
 IDE=$(prog_id "$PIN/progs/tcx_eg1")
@@ -169,7 +113,7 @@ check "net attach tcx_egress tcx_eg1" test "$rc" -eq 0
 
 # --- net show --------------------------------------------------------------
 run "$B" net show dev "$DEV"
-teq "net show dev $DEV: tcx lines in run order" "$W/out" <<EOF
+teq "net show dev $DEV: tcx lines in run order" "$(trimmed "$W/out")" "$(cat <<EOF
 xdp:
 
 tc:
@@ -178,8 +122,8 @@ $DEV($IDX) tcx/ingress tcx_in1 prog_id $ID1
 $DEV($IDX) tcx/egress tcx_eg1 prog_id $IDE
 
 flow_dissector:
-
 EOF
+)"
 
 ALL3=$(entries "$(entry tcx/ingress tcx_in2 "$ID2" 0)" \
 	"$(entry tcx/ingress tcx_in1 "$ID1" 0)" "$(entry tcx/egress tcx_eg1 "$IDE" 0)")
@@ -188,7 +132,7 @@ jeq "net show --json dev $DEV: whole document" "$W/out" \
 	"[{\"xdp\": [], \"tc\": $ALL3, \"flow_dissector\": []}]"
 run "$B" -j -p net show
 jeq "net show --json --pretty (all devices): $DEV entries" "$W/out" "$ALL3" \
-	"[e for e in d[0][\"tc\"] if e.get(\"devname\") == \"$DEV\"]"
+	'[.[0].tc[] | select(.devname == $dev)]' --arg dev "$DEV"
 
 # a tcx program on some device must not show up as a cgroup program
 run "$B" cgroup tree
@@ -214,7 +158,7 @@ expect_fail "net detach: nothing attached" \
 run "$B" -j net detach tcx_egress dev "$PEER"
 jeq "net detach --json: nothing attached, JSON error" "$W/out" \
 	'"interface tcx_egress detach failed: No such file or directory (no program attached there)"' \
-	'd["error"]'
+	'.error'
 tc_json "net show --json: unchanged by failed commands" "$ALL3"
 
 # --- links (examples/tcx-order pins two) -------------------------------------
@@ -225,17 +169,17 @@ else
 	bail "examples/tcx-order: attach with BPF_F_BEFORE, query, order OK" \
 		"rc $rc: $(cat "$W/out" "$W/err" | tr '\n' '|')"
 fi
-LF=$(link_field "$PIN/links/tcx_first" id)
-PF=$(link_field "$PIN/links/tcx_first" prog_id)
-LS=$(link_field "$PIN/links/tcx_second" id)
-PS=$(link_field "$PIN/links/tcx_second" prog_id)
+LF=$(link_field id pinned "$PIN/links/tcx_first")
+PF=$(link_field prog_id pinned "$PIN/links/tcx_first")
+LS=$(link_field id pinned "$PIN/links/tcx_second")
+PS=$(link_field prog_id pinned "$PIN/links/tcx_second")
 
 tc_json "net show --json: link ids of link-owned programs" "$(entries \
 	"$(entry tcx/ingress tcx_in2 "$ID2" 0)" "$(entry tcx/ingress tcx_in1 "$ID1" 0)" \
 	"$(entry tcx/ingress tcx_first "$PF" "$LF")" "$(entry tcx/ingress tcx_second "$PS" "$LS")" \
 	"$(entry tcx/egress tcx_eg1 "$IDE" 0)")"
 run "$B" net show dev "$DEV"
-teq "net show dev $DEV: link_id on link-owned programs only" "$W/out" <<EOF
+teq "net show dev $DEV: link_id on link-owned programs only" "$(trimmed "$W/out")" "$(cat <<EOF
 xdp:
 
 tc:
@@ -246,22 +190,24 @@ $DEV($IDX) tcx/ingress tcx_second prog_id $PS link_id $LS
 $DEV($IDX) tcx/egress tcx_eg1 prog_id $IDE
 
 flow_dissector:
-
 EOF
+)"
 
 run "$B" link show id "$LF"
-teq "link show id $LF: tcx link" "$W/out" <<EOF
+teq "link show id $LF: tcx link" "$(trimmed "$W/out")" "$(cat <<EOF
 $LF: tcx  prog $PF
 	ifindex $DEV($IDX)  attach_type tcx_ingress
 EOF
+)"
 run "$B" -j link show id "$LF"
 jeq "link show --json id $LF" "$W/out" \
 	"{\"id\": $LF, \"type\": \"tcx\", \"prog_id\": $PF, \"devname\": \"$DEV\", \"ifindex\": $IDX, \"attach_type\": \"tcx_ingress\"}" \
-	'{k: d[k] for k in ("id", "type", "prog_id", "devname", "ifindex", "attach_type")}'
+	'{id, type, prog_id, devname, ifindex, attach_type}'
 run "$B" -j link show
 jeq "link show --json: both tcx links listed" "$W/out" \
 	"[[$LF, \"tcx\", \"tcx_ingress\"], [$LS, \"tcx\", \"tcx_ingress\"]]" \
-	"sorted(([e[\"id\"], e[\"type\"], e.get(\"attach_type\")] for e in d if e[\"id\"] in ($LF, $LS)), key=lambda e: e[0] != $LF)"
+	'[.[] | select(.id == $lf or .id == $ls) | [.id, .type, .attach_type]] | sort_by(.[0] != $lf)' \
+	--argjson lf "$LF" --argjson ls "$LS"
 
 # --- detach: link-owned programs are not bpftool net's to remove -------------
 expect_fail "net detach: last program owned by a link, error names it" \
@@ -270,10 +216,11 @@ expect_fail "net detach: last program owned by a link, error names it" \
 run "$B" link detach id "$LS"
 check "link detach id $LS" test "$rc" -eq 0
 run "$B" link show id "$LS"
-teq "link show: detached tcx link" "$W/out" <<EOF
+teq "link show: detached tcx link" "$(trimmed "$W/out")" "$(cat <<EOF
 $LS: tcx  prog $PS
 	ifindex (detached)  attach_type tcx_ingress
 EOF
+)"
 expect_fail "net detach: next link-owned program named too" \
 	"Error: interface tcx_ingress detach failed: the last program on $DEV (prog_id $PF) is owned by BPF link $LF, detach the link instead (bpftool link detach id $LF)" \
 	"$B" net detach tcx_ingress dev "$DEV"
@@ -297,7 +244,7 @@ expect_fail "net detach: hook empty again" \
 # --- the device goes away under links -----------------------------------------
 run "$EX" -d "$DEV" -r -p "$PIN/links2"
 check "examples/tcx-order -r: reverse order OK" grep -q '^order OK: tcx_second runs right before tcx_first$' "$W/out"
-L2=$(link_field "$PIN/links2/tcx_first" id)
+L2=$(link_field id pinned "$PIN/links2/tcx_first")
 run "$B" net attach tcx_ingress pinned "$PIN/progs/tcx_in1" dev "$DEV"
 ip link del "$DEV"
 run "$B" link show id "$L2"
@@ -308,32 +255,19 @@ else
 fi
 run "$B" -j link show id "$L2"
 jeq "link show --json: removed device reads ifindex 0" "$W/out" \
-	'{"devname": "(detached)", "ifindex": 0}' '{k: d[k] for k in ("devname", "ifindex")}'
+	'{"devname": "(detached)", "ifindex": 0}' '{devname, ifindex}'
 run "$B" -j net show
 jeq "net show --json: no entries of the removed device" "$W/out" '[]' \
-	"[e for e in d[0][\"tc\"] if e.get(\"devname\") == \"$DEV\"]"
+	'[.[0].tc[] | select(.devname == $dev)]' --arg dev "$DEV"
 
-# --- docs and help -----------------------------------------------------------
-"$B" net help 2>"$W/err"
-if grep -q 'tcx_ingress | tcx_egress' "$W/err" && grep -q 'overwrite | prepend' "$W/err"; then
-	ok "net help: tcx attach types and prepend"
-else
-	not_ok "net help: tcx attach types and prepend" "$(tr '\n' '|' < "$W/err")"
-fi
-man=${TOOLS_OUT:-}/bpftool/doc
-if [ -f "$man/bpftool-net.8" ]; then
-	check "bpftool-net(8) documents tcx_ingress and prepend" \
-		grep -q 'tcx_ingress.*tcx_egress' "$man/bpftool-net.8"
-	check "bpftool-link(8) documents tcx links" grep -q 'attach_type tcx_ingress' "$man/bpftool-link.8"
-else
-	skip "bpftool man pages" "not built in $man"
-fi
-comp=${TREE:-}/tools/bpf/bpftool/bash-completion/bpftool
-if [ -f "$comp" ]; then
-	check "bash completion: tcx attach types and prepend" \
-		bash -c "grep -q 'tcx_ingress' '$comp' && grep -q \"_bpftool_once_attr 'prepend'\" '$comp'"
-else
-	skip "bash completion" "no $comp"
-fi
+# --- docs --------------------------------------------------------------------
+# (make tools builds the man pages; the completion is in the tree)
+man=$TOOLS_OUT/bpftool/doc
+check "bpftool-net(8) documents tcx_ingress and prepend" \
+	grep -q 'tcx_ingress.*tcx_egress' "$man/bpftool-net.8"
+check "bpftool-link(8) documents tcx links" grep -q 'attach_type tcx_ingress' "$man/bpftool-link.8"
+comp=${TREE:?}/tools/bpf/bpftool/bash-completion/bpftool
+check "bash completion: tcx attach types" grep -q 'tcx_ingress' "$comp"
+check "bash completion: prepend" grep -q "_bpftool_once_attr 'prepend'" "$comp"
 
 tap_done

@@ -14,6 +14,7 @@
 #   check_status NAME RC CMD...
 #                              ok when CMD exits with status RC
 #   teq NAME GOT WANT          ok when the strings GOT and WANT are equal
+#                              (a diff of the two when they have several lines)
 #   tap_done                   plan, summary, exit status
 # The counters are _tap_*; tap_out holds the output of the last
 # check/check_status command.
@@ -37,7 +38,10 @@ check_status() {
 	tap_out=$out
 }
 teq() {
-	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got '$2', want '$3'"; fi
+	if [ "$2" = "$3" ]; then ok "$1"
+	elif [[ $2$3 == *$'\n'* ]]; then
+		not_ok "$1" "want (<) vs got (>):"$'\n'"$(diff <(printf '%s\n' "$3") <(printf '%s\n' "$2"))"
+	else not_ok "$1" "got '$2', want '$3'"; fi
 }
 tap_done() {
 	echo "1..$_tap_n"

@@ -45,7 +45,7 @@ teq() {
 }
 tap_done() {
 	echo "1..$_tap_n"
-	echo "# $_tap_pass passed, $_tap_fail failed, $_tap_skip skipped"
+	echo "$_tap_pass passed, $_tap_fail failed, $_tap_skip skipped"
 	[ "$_tap_fail" -eq 0 ]
 	exit
 }

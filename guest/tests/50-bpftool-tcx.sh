@@ -62,7 +62,8 @@ command -v jq >/dev/null || bail "jq" "missing (scripts/deps installs it)"
 if grep -q 'tcx_ingress | tcx_egress' "$W/err" && grep -q 'overwrite | prepend' "$W/err"; then
 	ok "net help: tcx attach types and prepend"
 else
-	bail "net help: tcx attach types and prepend" "$B has no tcx: $(tr '\n' '|' < "$W/err")"
+	bail "net help: tcx attach types and prepend" \
+		"$B has no tcx: $(grep -m1 -o 'ATTACH_TYPE := .*' "$W/err" || head -n 3 "$W/err")"
 fi
 OBJ=${TCX_BPF_OBJ:-$(dirname "${TEST_PROGS:?}")/test_tcx_libbpf.bpf.o}
 [ -f "$OBJ" ] || bail "BPF object $OBJ" "missing: build the selftests (make tools)"

@@ -16,7 +16,7 @@ IMAGE ?=
 
 .PHONY: help run check prepare build deps fetch tree rebase export kernel tools iproute2 vm vm-test \
 	stress check-harness check-vm-paths check-configs check-series check-bisect check-full check-notcx \
-	deb boot-deb check-deb bench bench-smoke clean distclean
+	deb boot-deb check-deb check-install bench bench-smoke clean distclean
 
 help:
 	@echo 'tcx for Linux 6.1 -- make TARGET (each runs scripts/TARGET)'
@@ -48,6 +48,7 @@ help:
 	@echo 'package:'
 	@echo '  deb            Debian packages in build/deb: kernel (Debian'"'"'s config or CONFIG=), iproute2, bpftool'
 	@echo '  check-deb      package the debug kernel, boot it from its .deb; check the iproute2 and bpftool .debs'
+	@echo '  check-install  apt install, GRUB boots, upgrade, removal of the check-deb packages in a Debian 12 VM'
 	@echo '  boot-deb       boot the kernel package of deb (IMAGE=path.deb) in the VM and run the demo on it'
 	@echo 'bench:'
 	@echo '  bench          tcx vs cls_bpf vs nothing, base vs ours, in instructions/packet (bench/README.md)'
@@ -69,6 +70,10 @@ deps fetch tree export kernel tools iproute2 check-harness check-vm-paths check-
 
 check-deb: prepare kernel
 	@$(S)/check-deb
+
+# the packages of check-deb, installed in a Debian 12 system
+check-install: check-deb
+	@$(S)/check-install
 
 check-notcx: prepare tools iproute2
 	@$(S)/check-notcx
@@ -105,7 +110,8 @@ bench-smoke: prepare
 
 clean:
 	rm -rf build/kernel-* build/tools-* build/linux/.kbuild-* build/vm-out build/logs build/iproute2/bin \
-		build/series-check build/bisect build/linux-base build/.kvm-probe build/deb build/deb-work build/check-deb
+		build/series-check build/bisect build/linux-base build/.kvm-probe build/deb build/deb-work build/check-deb \
+		build/check-install
 
 distclean:
 	@if [ -d build/linux/.git ]; then TREE= $(S)/export --unexported >/dev/null || \

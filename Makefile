@@ -16,7 +16,7 @@ IMAGE ?=
 
 .PHONY: help run check prepare build deps fetch tree rebase export kernel tools iproute2 vm vm-test \
 	stress check-harness check-vm-paths check-configs check-series check-bisect check-full check-notcx \
-	deb boot-deb check-deb bench bench-smoke clean distclean
+	deb repo boot-deb check-deb bench bench-smoke clean distclean
 
 help:
 	@echo 'tcx for Linux 6.1 -- make TARGET (each runs scripts/TARGET)'
@@ -47,7 +47,8 @@ help:
 	@echo '  check-notcx    our tc and ip on the base kernel (no tcx) print what Debian'"'"'s print'
 	@echo 'package:'
 	@echo '  deb            Debian packages in build/deb: kernel (Debian'"'"'s config or CONFIG=), iproute2, bpftool'
-	@echo '  check-deb      package the debug kernel, boot it from its .deb; check the iproute2 and bpftool .debs'
+	@echo '  repo           signed apt repository in build/repo (REPO=) of build/deb (or the .debs of scripts/repo)'
+	@echo '  check-deb      package the debug kernel, boot it; check the other .debs, versions vs Debian, a repo'
 	@echo '  boot-deb       boot the kernel package of deb (IMAGE=path.deb) in the VM and run the demo on it'
 	@echo 'bench:'
 	@echo '  bench          tcx vs cls_bpf vs nothing, base vs ours, in instructions/packet (bench/README.md)'
@@ -94,6 +95,9 @@ stress: prepare build
 deb: prepare
 	@$(S)/deb
 
+repo:
+	@$(S)/repo
+
 boot-deb: prepare build
 	@$(S)/boot-deb $(IMAGE)
 
@@ -105,7 +109,8 @@ bench-smoke: prepare
 
 clean:
 	rm -rf build/kernel-* build/tools-* build/linux/.kbuild-* build/vm-out build/logs build/iproute2/bin \
-		build/series-check build/bisect build/linux-base build/.kvm-probe build/deb build/deb-work build/check-deb
+		build/series-check build/bisect build/linux-base build/.kvm-probe build/deb build/deb-work build/check-deb \
+		build/repo
 
 distclean:
 	@if [ -d build/linux/.git ]; then TREE= $(S)/export --unexported >/dev/null || \

@@ -24,6 +24,13 @@ BASE_DIR=$BUILD/base/linux-source-6.1
 base_unpacked() {
 	cat "$BUILD/base/VERSION" 2>/dev/null || true
 }
+# The Debian version the packages are made from: the unpacked base's,
+# else the pin.
+base_deb_version() {
+	local v
+	v=$(base_unpacked)
+	echo "${v:-$BASE_VERSION}"
+}
 # debian_abi [VERSION]: the ABI name of Debian's kernel of VERSION (the
 # base by default), e.g. 6.1.0-57 for 6.1.192-3, as the archive says it:
 # the image package linux-image-amd64=VERSION depends on,

@@ -17,12 +17,12 @@
 # $DEB_KBUILD_OUT ($TREE/.kbuild-deb) from $CONFIG: by default Debian's own
 # amd64 config, /boot/config-* of the linux-image-6.1.0-N-amd64 package of
 # the base's Debian version (the one linux-image-amd64 of that version
-# depends on), fetched with 'apt-get
-# download' into the download cache and never installed. The trusted and
-# revocation key lists of the config (Debian's signing certificates, not in
-# the source) are cleared. bindeb-pkg writes the packages to the parent of
-# the output directory, i.e. into $TREE, where 'make tree' would 'git
-# clean' them: they are moved to $DEB_OUT. kernel-config
+# depends on), fetched with 'apt-get download' into the download cache
+# and never installed. The trusted and revocation key lists of the config
+# (Debian's signing certificates, not in the source) are cleared.
+# bindeb-pkg writes the packages to the parent of the output directory,
+# i.e. into $TREE, where 'make tree' would 'git clean' them: they are
+# moved to $DEB_OUT. kernel-config
 # (deb_kernel_config) stops after the configuration (olddefconfig) and
 # prints the bindeb-pkg command line.
 

@@ -57,7 +57,8 @@ debian_config() {
 }
 
 # kernel_configure: configure $DEB_KBUILD_OUT from $CONFIG (Debian's
-# config by default) when it changed; set KREL, the flavour's release.
+# config by default) when it changed; set KREL, the flavour's release, and
+# BINDEB, the kmake arguments of its bindeb-pkg.
 kernel_configure() {
 	local config=${CONFIG:-} inputs stamp=$DEB_KBUILD_OUT/.tcx-deb-config-inputs
 	[ -f "$TREE/Makefile" ] || die "no kernel tree in $TREE: run 'make tree' first"
@@ -82,19 +83,14 @@ kernel_configure() {
 		run_logged "$(kernel_log_name)-config" kmake "$DEB_KBUILD_OUT" LOCALVERSION= olddefconfig
 		echo "$inputs" > "$stamp"
 	fi
+	BINDEB=("$DEB_KBUILD_OUT" KERNELRELEASE="$KREL" KDEB_PKGVERSION="$KPKGVER" bindeb-pkg)
 	log "kernel $KREL ($KPKGVER): $(grep -c '=[ym]$' "$DEB_KBUILD_OUT/.config") options set, config in $DEB_KBUILD_OUT/.config"
-}
-
-# kernel_bindeb: the bindeb-pkg make arguments of the flavour
-kernel_bindeb() {
-	echo "$DEB_KBUILD_OUT" KERNELRELEASE="$KREL" KDEB_PKGVERSION="$KPKGVER" bindeb-pkg
 }
 
 # deb_kernel_config: scripts/deb kernel-config
 deb_kernel_config() {
 	kernel_configure
-	# shellcheck disable=SC2046 # kernel_bindeb's words are paths and NAME=VALUE without blanks
-	echo "bindeb-pkg command: $(kmake --print $(kernel_bindeb))"
+	echo "bindeb-pkg command: $(kmake --print "${BINDEB[@]}")"
 }
 
 deb_kernel() {
@@ -108,12 +104,10 @@ deb_kernel() {
 	# mkdebian names the distribution of its changelog (lsb_release, else
 	# 'unstable' with a warning)
 	export KDEB_CHANGELOG_DIST=bookworm
-	# shellcheck disable=SC2046 # kernel_bindeb's words are paths and NAME=VALUE without blanks
-	log "bindeb-pkg: $(kmake --print $(kernel_bindeb))"
+	log "bindeb-pkg: $(kmake --print "${BINDEB[@]}")"
 	t0=$(date +%s)
 	rm -f "$DEB_KBUILD_OUT/debian/files"
-	# shellcheck disable=SC2046
-	run_logged "$klog-build" kmake $(kernel_bindeb)
+	run_logged "$klog-build" kmake "${BINDEB[@]}"
 	# debian/files lists the packages and the .buildinfo; the .changes is
 	# named after the source package (linux-upstream).
 	mkdir -p "$DEB_OUT"

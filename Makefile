@@ -16,7 +16,7 @@ IMAGE ?=
 
 .PHONY: help run check prepare build deps fetch tree rebase export kernel tools iproute2 vm vm-test \
 	stress check-harness check-vm-paths check-configs check-series check-bisect check-full check-notcx \
-	deb boot-deb check-deb bench bench-smoke clean distclean
+	deb update boot-deb check-deb bench bench-smoke clean distclean
 
 help:
 	@echo 'tcx for Linux 6.1 -- make TARGET (each runs scripts/TARGET)'
@@ -47,6 +47,7 @@ help:
 	@echo '  check-notcx    our tc and ip on the base kernel (no tcx) print what Debian'"'"'s print'
 	@echo 'package:'
 	@echo '  deb            Debian packages in build/deb: kernel (Debian'"'"'s config or CONFIG=), iproute2, bpftool'
+	@echo '  update         follow Debian: newest linux-source-6.1 -> rebase, deb, check-install, repo'
 	@echo '  check-deb      package the debug kernel, boot it from its .deb; check the iproute2 and bpftool .debs'
 	@echo '  boot-deb       boot the kernel package of deb (IMAGE=path.deb) in the VM and run the demo on it'
 	@echo 'bench:'
@@ -87,6 +88,9 @@ vm-test:
 
 rebase: deps
 	@$(S)/rebase
+
+update: deps
+	@$(S)/update
 
 stress: prepare build
 	@$(S)/stress

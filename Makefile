@@ -16,7 +16,7 @@ IMAGE ?=
 
 .PHONY: help run check prepare build deps fetch tree rebase export kernel tools iproute2 vm vm-test \
 	stress check-harness check-vm-paths check-configs check-series check-bisect check-full check-notcx \
-	deb repo boot-deb check-deb bench bench-smoke clean distclean
+	deb repo update boot-deb check-deb bench bench-smoke clean distclean
 
 help:
 	@echo 'tcx for Linux 6.1 -- make TARGET (each runs scripts/TARGET)'
@@ -48,6 +48,7 @@ help:
 	@echo 'package:'
 	@echo '  deb            Debian packages in build/deb: kernel (Debian'"'"'s config or CONFIG=), iproute2, bpftool'
 	@echo '  repo           signed apt repository in build/repo (REPO=) of build/deb (or the .debs of scripts/repo)'
+	@echo '  update         follow Debian: newest linux-source-6.1 -> rebase, deb, check-install, repo'
 	@echo '  check-deb      package the debug kernel, boot it; check the other .debs, versions vs Debian, a repo'
 	@echo '  boot-deb       boot the kernel package of deb (IMAGE=path.deb) in the VM and run the demo on it'
 	@echo 'bench:'
@@ -88,6 +89,9 @@ vm-test:
 
 rebase: deps
 	@$(S)/rebase
+
+update: deps
+	@$(S)/update
 
 stress: prepare build
 	@$(S)/stress

@@ -16,7 +16,7 @@ IMAGE ?=
 
 .PHONY: help run check prepare build deps fetch tree rebase export kernel tools iproute2 vm vm-test \
 	stress check-harness check-vm-paths check-configs check-series check-bisect check-full check-notcx \
-	deb boot-deb check-deb check-install bench bench-smoke clean distclean
+	deb repo update boot-deb check-deb check-install bench bench-smoke clean distclean
 
 help:
 	@echo 'tcx for Linux 6.1 -- make TARGET (each runs scripts/TARGET)'
@@ -47,7 +47,9 @@ help:
 	@echo '  check-notcx    our tc and ip on the base kernel (no tcx) print what Debian'"'"'s print'
 	@echo 'package:'
 	@echo '  deb            Debian packages in build/deb: kernel (Debian'"'"'s config or CONFIG=), iproute2, bpftool'
-	@echo '  check-deb      package the debug kernel, boot it from its .deb; check the iproute2 and bpftool .debs'
+	@echo '  repo           signed apt repository in build/repo (REPO=) of build/deb (or the .debs of scripts/repo)'
+	@echo '  update         follow Debian: newest linux-source-6.1 -> rebase, deb, check-install, repo'
+	@echo '  check-deb      package the debug kernel, boot it; check the other .debs, versions vs Debian, a repo'
 	@echo '  check-install  apt install, GRUB boots, upgrade, removal of the check-deb packages in a Debian 12 VM'
 	@echo '  boot-deb       boot the kernel package of deb (IMAGE=path.deb) in the VM and run the demo on it'
 	@echo 'bench:'
@@ -93,11 +95,17 @@ vm-test:
 rebase: deps
 	@$(S)/rebase
 
+update: deps
+	@$(S)/update
+
 stress: prepare build
 	@$(S)/stress
 
 deb: prepare
 	@$(S)/deb
+
+repo:
+	@$(S)/repo
 
 boot-deb: prepare build
 	@$(S)/boot-deb $(IMAGE)
@@ -111,7 +119,7 @@ bench-smoke: prepare
 clean:
 	rm -rf build/kernel-* build/tools-* build/linux/.kbuild-* build/vm-out build/logs build/iproute2/bin \
 		build/series-check build/bisect build/linux-base build/.kvm-probe build/deb build/deb-work build/check-deb \
-		build/check-install
+		build/repo build/check-install
 
 distclean:
 	@if [ -d build/linux/.git ]; then TREE= $(S)/export --unexported >/dev/null || \

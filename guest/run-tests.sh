@@ -14,9 +14,10 @@ limit=${TEST_TIMEOUT:-2400}
 fail=0
 
 # run NAME CMD...: CMD's output to the console and $TCX_OUT/NAME.out, its
-# status to NAME.rc; NAME.timeout if it was killed by the timeout.
+# status to NAME.rc, its duration in seconds to NAME.secs (the figures of
+# tests/vm-weights); NAME.timeout if it was killed by the timeout.
 run() {
-	local name=$1 rc; shift
+	local name=$1 rc t0=$SECONDS; shift
 	timeout -k 10 "$limit" "$@" </dev/null 2>&1 | tee "$TCX_OUT/$name.out"
 	rc=${PIPESTATUS[0]}
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
@@ -24,6 +25,7 @@ run() {
 		echo "### $name: killed after the ${limit}s TEST_TIMEOUT"
 	fi
 	echo "$rc" > "$TCX_OUT/$name.rc"
+	echo $((SECONDS - t0)) > "$TCX_OUT/$name.secs"
 	[ "$rc" -eq 0 ] || fail=1
 }
 

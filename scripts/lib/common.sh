@@ -24,6 +24,24 @@ BASE_DIR=$BUILD/base/linux-source-6.1
 base_unpacked() {
 	cat "$BUILD/base/VERSION" 2>/dev/null || true
 }
+# The Debian version the packages are made from: the unpacked base's,
+# else the pin.
+base_deb_version() {
+	local v
+	v=$(base_unpacked)
+	echo "${v:-$BASE_VERSION}"
+}
+# debian_abi [VERSION]: the ABI name of Debian's kernel of VERSION (the
+# base by default), e.g. 6.1.0-57 for 6.1.192-3, as the archive says it:
+# the image package linux-image-amd64=VERSION depends on,
+# linux-image-<ABI>-amd64. Dies when apt does not know that version.
+debian_abi() {
+	local ver=${1:-$BASE_VERSION} abi
+	abi=$(apt-cache show "linux-image-amd64=$ver" 2>/dev/null |
+		sed -n 's/^Depends: linux-image-\(6\.1\.[0-9]*-[0-9]*\)-amd64 (= .*/\1/p' | head -n 1)
+	[ -n "$abi" ] || die "apt knows no linux-image-amd64 $ver (its Depends names Debian's ABI): run apt-get update, or set BASE_VERSION= to a version of the archive"
+	echo "$abi"
+}
 TREE=${TREE:-$BUILD/linux}
 FLAVOUR=${FLAVOUR:-debug}
 # The kernel is built in a direct subdirectory of its tree: Kbuild then

@@ -3,9 +3,22 @@
 # The bpftool package of scripts/deb (sourced by it). Debian builds
 # bpftool from src:linux (the whole kernel source package); instead the
 # bpftool of $TREE is built and packaged as it is with dpkg-deb (binary,
-# bash completion, man pages), version <bpftool version>+<base Debian
-# version>+tcx1, e.g. 7.1.0+6.1.192-3+tcx1, just above Debian's bpftool of
-# the same kernel (7.1.0+6.1.192-3). Texts: templates/bpftool-*.in.
+# bash completion, man pages), Depends: tcx-apt-config. Its version is
+# Debian's bpftool version of the base with +0tcx<N>, e.g.
+# 7.1.0+6.1.192-3+0tcx1 (the series' bpftool says 7.3.0): just above
+# Debian's bpftool of the same kernel (7.1.0+6.1.192-3), below that of
+# Debian's next kernel (7.1.0+6.1.200-1), which replaces ours.
+# Texts: templates/bpftool-*.in.
+
+# bpftool_debian_version: Debian's bpftool version of the base kernel
+# (<bpftool version>+<base Debian version>), as the archive says it
+bpftool_debian_version() {
+	local v
+	v=$(apt-cache madison bpftool 2>/dev/null | awk -v b="+$BASE_DEB_VERSION" '
+		{ v = $3; if (substr(v, length(v) - length(b) + 1) == b) { print v; exit } }')
+	[ -n "$v" ] || die "apt knows no bpftool <version>+$BASE_DEB_VERSION (Debian's bpftool of the base): run apt-get update"
+	echo "$v"
+}
 
 # bpftool_stage STAGE: build the tree's bpftool and its man pages and
 # install them into the directory STAGE as the package holds them.
@@ -35,12 +48,12 @@ bpftool_depends() {
 }
 
 deb_bpftool() {
-	local stage=$WORK/bpftool/stage bv ver deb doc deps
+	local stage=$WORK/bpftool/stage bv dv ver doc deps
 	[ -f "$TREE/Makefile" ] || die "no kernel tree in $TREE: run 'make tree' first"
 	bpftool_stage "$stage"
 	bv=$("$stage/usr/sbin/bpftool" --version | sed -n '1s/^[^ ]*bpftool v\([0-9.]*\)$/\1/p')
 	[ -n "$bv" ] || die "cannot tell the version of $stage/usr/sbin/bpftool"
-	ver=$bv+$BASE_DEB_VERSION$SUFFIX
+	dv=$(bpftool_debian_version) ver=$dv$SUFFIX
 	doc=$stage/usr/share/doc/bpftool
 	mkdir -p "$doc"
 	deb_fill bpftool-copyright BASE_DEB_VERSION="$BASE_DEB_VERSION" > "$doc/copyright"
@@ -49,11 +62,9 @@ deb_bpftool() {
 	deps=$(bpftool_depends "$stage")
 	mkdir -p "$stage/DEBIAN"
 	deb_fill bpftool-control VERSION="$ver" ARCH="$ARCH" MAINTAINER="$MAINTAINER" \
-		INSTALLED_SIZE="$(du -sk --exclude=DEBIAN "$stage" | cut -f1)" DEPENDS="$deps" \
-		BASE_PKG="$BASE_PKG" BASE_DEB_VERSION="$BASE_DEB_VERSION" > "$stage/DEBIAN/control"
-	mkdir -p "$DEB_OUT"
-	rm -f "$DEB_OUT"/bpftool_*"$SUFFIX"_"$ARCH".deb
-	deb=$DEB_OUT/bpftool_${ver}_$ARCH.deb
-	run_logged deb-bpftool-package dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb"
-	log "bpftool $ver: ${deb#"$TOP"/} ($(du -h "$deb" | cut -f1))"
+		INSTALLED_SIZE="$(du -sk --exclude=DEBIAN "$stage" | cut -f1)" DEPENDS="$deps, tcx-apt-config" \
+		BASE_PKG="$BASE_PKG" BASE_DEB_VERSION="$BASE_DEB_VERSION" DEBIAN_VERSION="$dv" BV="$bv" \
+		> "$stage/DEBIAN/control"
+	rm -f "$DEB_OUT"/bpftool_*tcx*_"$ARCH".deb
+	deb_pack "$stage" "$DEB_OUT/bpftool_${ver}_$ARCH.deb"
 }

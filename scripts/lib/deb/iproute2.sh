@@ -3,8 +3,9 @@
 # The iproute2 packages of scripts/deb (sourced by it): Debian's iproute2
 # source package of iproute2/base-version (scripts/iproute2 fetch) with
 # iproute2/patches/ added to debian/patches (debian/patches/tcx/, appended
-# to the series) and a changelog entry <version>+tcx1 by the repository's
-# git identity (templates/iproute2-changelog.in), built with
+# to the series), Depends: tcx-apt-config added to the iproute2 package
+# (scripts/lib/deb/meta.sh) and a changelog entry <version>+0tcx<N> by the
+# repository's git identity (templates/iproute2-changelog.in), built with
 # 'dpkg-buildpackage -us -uc -b'. Missing build dependencies are installed
 # with 'apt-get build-dep' on the unpacked source.
 
@@ -38,6 +39,8 @@ deb_iproute2() {
 			echo "tcx/$p"
 		done
 	} >> "$src/debian/patches/series"
+	sed -i '/^Package: iproute2$/,/^$/ s/^Depends: /Depends: tcx-apt-config, /' "$src/debian/control"
+	grep -q '^Depends: tcx-apt-config, ' "$src/debian/control" || die "no Depends of iproute2 in $src/debian/control"
 	# the changelog entry: what dch --local +tcx would add, dated by the
 	# last change of the series (reproducible)
 	date=$(git -C "$TOP" log -1 --format=%aD -- iproute2/patches 2>/dev/null || true)
@@ -53,7 +56,7 @@ deb_iproute2() {
 	fi
 	run_logged deb-iproute2-build env -C "$src" dpkg-buildpackage -us -uc -b -j"$JOBS"
 	mkdir -p "$DEB_OUT"
-	rm -f "$DEB_OUT"/iproute2*_"$ver"+tcx*
+	rm -f "$DEB_OUT"/iproute2*_"$ver"+*tcx*
 	mv -f "$dir"/*"_$newver"_* "$DEB_OUT/"
 	echo "$sum" > "$stamp"
 	log "iproute2 $newver packages in ${DEB_OUT#"$TOP"/}:"

@@ -1,18 +1,28 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
-# The kernel packages of scripts/deb (sourced by it): the kernel's own
-# 'bindeb-pkg' of $TREE (linux-image-<rel>, linux-headers-<rel>,
-# linux-libc-dev, and linux-image-<rel>-dbg when the config has
-# DEBUG_INFO), release 6.1.<sublevel>-tcx, built out of tree in
+# The kernel packages of scripts/deb (sourced by it), named like a Debian
+# kernel flavour: for the base 6.1.192-3, whose Debian image is
+# linux-image-6.1.0-57-amd64 (ABI 6.1.0-57, debian_abi), the release
+# (uname -r) is 6.1.0-57-tcx-amd64 and the packages, version
+# 6.1.192-3+tcx<TCX_UPLOAD>, are linux-image-6.1.0-57-tcx-amd64,
+# linux-headers-6.1.0-57-tcx-amd64, linux-libc-dev (and
+# linux-image-6.1.0-57-tcx-amd64-dbg when the config has DEBUG_INFO),
+# plus the meta-packages linux-image-tcx-amd64 and linux-headers-tcx-amd64
+# that depend on exactly this build, as Debian's linux-image-amd64 does
+# (scripts/lib/deb/meta.sh). The kernel's own 'bindeb-pkg' of $TREE makes
+# them: KERNELRELEASE= on its command line overrides the release kbuild
+# computes (Debian's packaging does the same), KDEB_PKGVERSION sets the
+# package version, whose revision (3+tcx1) becomes the build number of
+# 'uname -v' (#3+tcx1: which build booted). Built out of tree in
 # $DEB_KBUILD_OUT ($TREE/.kbuild-deb) from $CONFIG: by default Debian's own
 # amd64 config, /boot/config-* of the linux-image-6.1.0-N-amd64 package of
 # the base's Debian version (the one linux-image-amd64 of that version
-# depends on; otherwise the newest the archive has), fetched with 'apt-get
-# download' into the download cache and never installed. The trusted and
-# revocation key lists of the config (Debian's signing certificates, not in
-# the source) are cleared. bindeb-pkg writes the packages to the parent of
-# the output directory, i.e. into $TREE, where 'make tree' would 'git
-# clean' them: they are moved to $DEB_OUT. kernel-config
+# depends on), fetched with 'apt-get download' into the download cache
+# and never installed. The trusted and revocation key lists of the config
+# (Debian's signing certificates, not in the source) are cleared.
+# bindeb-pkg writes the packages to the parent of the output directory,
+# i.e. into $TREE, where 'make tree' would 'git clean' them: they are
+# moved to $DEB_OUT. kernel-config
 # (deb_kernel_config) stops after the configuration (olddefconfig) and
 # prints the bindeb-pkg command line.
 
@@ -28,17 +38,8 @@ kernel_log_name() {
 # debian_config: print the path of Debian's amd64 kernel config matching
 # the base (downloaded and extracted once, kept in the cache).
 debian_config() {
-	local meta=linux-image-amd64 ver=$BASE_DEB_VERSION pkg deb cfg
-	pkg=$(apt-cache show "$meta=$ver" 2>/dev/null |
-		sed -n 's/^Depends: \(linux-image-6\.1\.[^ ,]*-amd64\) (= .*/\1/p' | head -n 1)
-	if [ -z "$pkg" ]; then
-		ver=$(apt-cache policy "$meta" 2>/dev/null | awk '/Candidate:/ { print $2 }')
-		{ [ -n "$ver" ] && [ "$ver" != "(none)" ]; } || die "$meta is not known to apt: run apt-get update"
-		pkg=$(apt-cache show "$meta=$ver" |
-			sed -n 's/^Depends: \(linux-image-6\.1\.[^ ,]*-amd64\) (= .*/\1/p' | head -n 1)
-		[ -n "$pkg" ] || die "cannot tell which image package $meta $ver depends on"
-		warn "no Debian kernel image $BASE_DEB_VERSION in the archive: using the config of $pkg $ver"
-	fi
+	local pkg ver=$BASE_DEB_VERSION deb cfg
+	pkg=linux-image-$(debian_abi "$ver")-amd64
 	cfg=$CACHE/config-${pkg#linux-image-}_$ver
 	if [ ! -s "$cfg" ]; then
 		mkdir -p "$CACHE"
@@ -55,19 +56,13 @@ debian_config() {
 	echo "$cfg"
 }
 
-# kernel_localversion: the LOCALVERSION of the package build. The release
-# must end in -tcx: -tcx, unless the config's CONFIG_LOCALVERSION already
-# ends with it (the debug flavour's does; changing it would rebuild
-# everything).
-kernel_localversion() {
-	if grep -q '^CONFIG_LOCALVERSION=".*-tcx"$' "$DEB_KBUILD_OUT/.config"; then echo; else echo -tcx; fi
-}
-
 # kernel_configure: configure $DEB_KBUILD_OUT from $CONFIG (Debian's
-# config by default) when it changed; print the kernel release.
+# config by default) when it changed; set KREL, the flavour's release, and
+# BINDEB, the kmake arguments of its bindeb-pkg.
 kernel_configure() {
-	local config=${CONFIG:-} inputs stamp=$DEB_KBUILD_OUT/.tcx-deb-config-inputs release
+	local config=${CONFIG:-} inputs stamp=$DEB_KBUILD_OUT/.tcx-deb-config-inputs
 	[ -f "$TREE/Makefile" ] || die "no kernel tree in $TREE: run 'make tree' first"
+	KREL=$(debian_abi "$BASE_DEB_VERSION")-tcx-amd64
 	[ -n "$config" ] || config=$(debian_config)
 	[ -s "$config" ] || die "CONFIG=$config: no such kernel config"
 	config=$(realpath "$config")
@@ -88,22 +83,20 @@ kernel_configure() {
 		run_logged "$(kernel_log_name)-config" kmake "$DEB_KBUILD_OUT" LOCALVERSION= olddefconfig
 		echo "$inputs" > "$stamp"
 	fi
-	release=$(kmake "$DEB_KBUILD_OUT" -s LOCALVERSION="$(kernel_localversion)" kernelrelease)
-	[[ $release == *-tcx ]] || die "kernel release $release does not end in -tcx"
-	log "kernel $release: $(grep -c '=[ym]$' "$DEB_KBUILD_OUT/.config") options set, config in $DEB_KBUILD_OUT/.config"
-	echo "$release"
+	BINDEB=("$DEB_KBUILD_OUT" KERNELRELEASE="$KREL" KDEB_PKGVERSION="$KPKGVER" bindeb-pkg)
+	log "kernel $KREL ($KPKGVER): $(grep -c '=[ym]$' "$DEB_KBUILD_OUT/.config") options set, config in $DEB_KBUILD_OUT/.config"
 }
 
 # deb_kernel_config: scripts/deb kernel-config
 deb_kernel_config() {
-	kernel_configure >/dev/null
-	echo "bindeb-pkg command: $(kmake --print "$DEB_KBUILD_OUT" LOCALVERSION="$(kernel_localversion)" bindeb-pkg)"
+	kernel_configure
+	echo "bindeb-pkg command: $(kmake --print "${BINDEB[@]}")"
 }
 
 deb_kernel() {
-	local release lv klog t0 f moved=()
-	release=$(kernel_configure)
-	lv=$(kernel_localversion) klog=$(kernel_log_name)
+	local klog t0 f moved=()
+	kernel_configure
+	klog=$(kernel_log_name)
 	# One kernel build at a time per machine (the lock of scripts/kernel);
 	# it also keeps two package builds of the same tree from mixing their
 	# files in $TREE.
@@ -111,15 +104,15 @@ deb_kernel() {
 	# mkdebian names the distribution of its changelog (lsb_release, else
 	# 'unstable' with a warning)
 	export KDEB_CHANGELOG_DIST=bookworm
-	log "bindeb-pkg: $(kmake --print "$DEB_KBUILD_OUT" LOCALVERSION="$lv" bindeb-pkg)"
+	log "bindeb-pkg: $(kmake --print "${BINDEB[@]}")"
 	t0=$(date +%s)
 	rm -f "$DEB_KBUILD_OUT/debian/files"
-	run_logged "$klog-build" kmake "$DEB_KBUILD_OUT" LOCALVERSION="$lv" bindeb-pkg
+	run_logged "$klog-build" kmake "${BINDEB[@]}"
 	# debian/files lists the packages and the .buildinfo; the .changes is
 	# named after the source package (linux-upstream).
 	mkdir -p "$DEB_OUT"
-	# earlier builds of the same release (the revision counts builds)
-	rm -f "$DEB_OUT"/*_"$release"-[0-9]*_*
+	# an earlier build of the same version
+	rm -f "$DEB_OUT"/linux-*_"$KPKGVER"_*
 	while read -r f _; do
 		[ -f "$TREE/$f" ] || die "bindeb-pkg did not leave $TREE/$f"
 		mv -f "$TREE/$f" "$DEB_OUT/"
@@ -128,8 +121,9 @@ deb_kernel() {
 	for f in "$TREE"/linux-upstream_*.changes; do
 		[ -f "$f" ] && mv -f "$f" "$DEB_OUT/"
 	done
-	log "kernel packages of $release built in $(($(date +%s) - t0))s, in ${DEB_OUT#"$TOP"/}:"
+	log "kernel packages of $KREL built in $(($(date +%s) - t0))s, in ${DEB_OUT#"$TOP"/}:"
 	for f in "${moved[@]}"; do
 		case $f in *.deb) log "  $f ($(du -h "$DEB_OUT/$f" | cut -f1))" ;; esac
 	done
+	deb_kernel_meta
 }

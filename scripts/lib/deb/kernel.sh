@@ -22,7 +22,9 @@
 # (Debian's signing certificates, not in the source) are cleared.
 # bindeb-pkg writes the packages to the parent of the output directory,
 # i.e. into $TREE, where 'make tree' would 'git clean' them: they are
-# moved to $DEB_OUT. kernel-config
+# moved to $DEB_OUT. With SIGN_KEY= and SIGN_CERT= the image package is
+# then signed for Secure Boot (scripts/lib/deb/sign.sh; the inputs and the
+# config are checked before the build). kernel-config
 # (deb_kernel_config) stops after the configuration (olddefconfig) and
 # prints the bindeb-pkg command line.
 
@@ -95,7 +97,10 @@ deb_kernel_config() {
 
 deb_kernel() {
 	local klog t0 f moved=()
+	# SIGN_KEY/SIGN_CERT: wrong ones stop here, before hours of build
+	sign_inputs
 	kernel_configure
+	sign_config "$DEB_KBUILD_OUT/.config"
 	klog=$(kernel_log_name)
 	# One kernel build at a time per machine (the lock of scripts/kernel);
 	# it also keeps two package builds of the same tree from mixing their
@@ -121,6 +126,10 @@ deb_kernel() {
 	for f in "$TREE"/linux-upstream_*.changes; do
 		[ -f "$f" ] && mv -f "$f" "$DEB_OUT/"
 	done
+	if [ "$SIGN" = 1 ]; then
+		sign_package "$DEB_OUT/linux-image-${KREL}_${KPKGVER}_$ARCH.deb" \
+			"$DEB_OUT/linux-upstream_${KPKGVER}_$ARCH.changes" "$DEB_OUT/linux-upstream_${KPKGVER}_$ARCH.buildinfo"
+	fi
 	log "kernel packages of $KREL built in $(($(date +%s) - t0))s, in ${DEB_OUT#"$TOP"/}:"
 	for f in "${moved[@]}"; do
 		case $f in *.deb) log "  $f ($(du -h "$DEB_OUT/$f" | cut -f1))" ;; esac

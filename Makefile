@@ -118,7 +118,7 @@ bench-smoke: prepare
 
 clean:
 	rm -rf build/kernel-* build/tools-* build/linux/.kbuild-* build/vm-out build/logs build/iproute2/bin \
-		build/series-check build/bisect build/linux-base build/.kvm-probe build/deb build/deb-work build/check-deb \
+		build/series-check build/bisect build/linux-base build/deb build/deb-work build/check-deb \
 		build/repo build/check-install
 
 distclean:

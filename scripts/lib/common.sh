@@ -118,6 +118,14 @@ kernel_build_lock() {
 log()  { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 warn() { printf '[%s] WARNING: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die()  { printf '[%s] ERROR: %s\n' "$(date +%H:%M:%S)" "$*" >&2; exit 1; }
+# one_file GLOB: the one file matching GLOB (a package of a build, say);
+# none or several: a warning that says how many, and status 1.
+one_file() {
+	local matches=()
+	mapfile -t matches < <(compgen -G "$1" || true)
+	[ ${#matches[@]} -eq 1 ] || { warn "$1: ${#matches[@]} files"; return 1; }
+	echo "${matches[0]}"
+}
 
 # run_logged NAME CMD...: run CMD with its output in $LOGDIR/NAME.log,
 # show the tail of the log and fail loudly if it fails.

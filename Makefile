@@ -22,7 +22,7 @@ help:
 	@echo 'tcx for Linux 6.1 -- make TARGET (each runs scripts/TARGET)'
 	@echo 'use:'
 	@echo '  run            prepare, build, boot the debug kernel and run the demo (guest/demo/run.sh)'
-	@echo '  check          every test: harness, series, build, VM tests, bench-smoke, check-deb, check-install; time per step'
+	@echo '  check          every test: harness, series, build, check-deb, VM tests and bench-smoke with check-install beside them; time per step'
 	@echo '  vm             boot the kernel and run CMD inside (make vm CMD="bpftool prog")'
 	@echo 'develop:'
 	@echo '  prepare        deps, fetch, tree'

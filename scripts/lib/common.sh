@@ -10,6 +10,18 @@ BUILD=${BUILD:-$TOP/build}
 LOGDIR=${LOGDIR:-$BUILD/logs}
 CACHE=${TCX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tcx61}
 
+# repo_ident name|email: the git identity of the repository's checkout,
+# or, where git has none (a fresh machine), the tooling's own, tcx61
+# <tcx61@localhost>. It commits in the build tree (each patch keeps its
+# author), signs package changelogs and names the repository key.
+repo_ident() {
+	case $1 in
+	name) git -C "$TOP" config user.name || echo tcx61 ;;
+	email) git -C "$TOP" config user.email || echo tcx61@localhost ;;
+	*) die "repo_ident $1: name or email" ;;
+	esac
+}
+
 # The Debian source package version the series is maintained against:
 # the pin is configs/base-version (make rebase moves it). BASE_VERSION=
 # asks for another version; $BASE_DIR/../VERSION records the version
